@@ -1,0 +1,62 @@
+// Account commands: open (idempotent per identity) and status changes.
+#ifndef CREDITBANK_DOMAIN_ACCOUNT_COMMANDS_H_
+#define CREDITBANK_DOMAIN_ACCOUNT_COMMANDS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "creditbank/storage/v1/records.pb.h"
+#include "domain/sequencer.h"
+
+namespace creditbank::domain {
+
+// The account number for a serial: 15 digits derived from HMAC(key, serial)
+// (first digit non-zero) and a Luhn check digit. Deterministic, so a replay
+// of the command stream assigns the same numbers, yet not guessable from
+// the count of accounts.
+uint64_t DeriveAccountNumber(absl::string_view number_key, uint64_t serial);
+
+class OpenAccountCommand final : public Command {
+ public:
+  // `details` is already sealed (AES-256-GCM with the identity HMAC as
+  // associated data), so applying the command involves no randomness.
+  OpenAccountCommand(std::string identity_hmac, storage::v1::EncryptedBlob details,
+                     std::string number_key);
+  void Apply(UnitOfWork& work) override;
+
+  const absl::Status& status() const { return status_; }
+  const storage::v1::AccountRecord& account() const { return account_; }
+  bool created() const { return created_; }
+
+ private:
+  const std::string identity_hmac_;
+  const storage::v1::EncryptedBlob details_;
+  const std::string number_key_;
+  absl::Status status_;
+  storage::v1::AccountRecord account_;
+  bool created_ = false;
+};
+
+enum class AccountTransition { kFreeze, kUnfreeze, kClose };
+
+class ChangeAccountStatusCommand final : public Command {
+ public:
+  ChangeAccountStatusCommand(uint64_t account_number, AccountTransition transition,
+                             std::string reason);
+  void Apply(UnitOfWork& work) override;
+
+  const absl::Status& status() const { return status_; }
+  const storage::v1::AccountRecord& account() const { return account_; }
+
+ private:
+  const uint64_t account_number_;
+  const AccountTransition transition_;
+  const std::string reason_;
+  absl::Status status_;
+  storage::v1::AccountRecord account_;
+};
+
+}  // namespace creditbank::domain
+
+#endif  // CREDITBANK_DOMAIN_ACCOUNT_COMMANDS_H_

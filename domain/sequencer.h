@@ -1,0 +1,95 @@
+// Sequencer: the single writer. Every mutation is a Command; concurrent
+// callers' commands are grouped, applied one after another in arrival order
+// against one UnitOfWork, and committed as one synced WriteBatch (group
+// commit). Only after the batch is durable does any caller learn its result.
+//
+// Applying a group is deterministic: its outcome depends only on the stored
+// state, the commands in order and the group's timestamp (taken once per
+// group, never earlier than the last commit's), so the command stream could
+// be replayed on a replica. Entry ids are the global sequence: 1, 2, 3, ...
+// with no gaps.
+//
+//   RecordOutcomesCommand command(...);
+//   RETURN_IF_ERROR(sequencer.Execute(command));  // durable on OK
+//   ... command.results() ...
+#ifndef CREDITBANK_DOMAIN_SEQUENCER_H_
+#define CREDITBANK_DOMAIN_SEQUENCER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "common/clock.h"
+#include "creditbank/storage/v1/records.pb.h"
+#include "domain/unit_of_work.h"
+#include "storage/store.h"
+
+namespace creditbank::domain {
+
+class Command {
+ public:
+  virtual ~Command() = default;
+  // Checks the command against `work`, then stages its writes. A command
+  // that fails records its error in itself and stages nothing.
+  virtual void Apply(UnitOfWork& work) = 0;
+  // How many entries the command may write; bounds a group's size.
+  virtual size_t weight() const { return 1; }
+
+ private:
+  friend class Sequencer;
+  absl::Notification done_;
+  absl::Status commit_status_;
+};
+
+struct SequencerStats {
+  uint64_t groups_committed = 0;
+  uint64_t commands_applied = 0;
+};
+
+class Sequencer {
+ public:
+  // Loads the counters and starts the writer thread.
+  static absl::StatusOr<std::unique_ptr<Sequencer>> Start(storage::Store& store,
+                                                          const Clock& clock);
+  ~Sequencer();
+  Sequencer(const Sequencer&) = delete;
+  Sequencer& operator=(const Sequencer&) = delete;
+
+  // Runs `command` in the next group and waits until the group is durable.
+  // OK: the command was applied (its own result says whether it succeeded)
+  // and everything it staged is durable. Not OK: nothing of the command was
+  // written (UNAVAILABLE when stopping, overloaded or after a storage
+  // failure; the storage error when the group's commit failed).
+  absl::Status Execute(Command& command);
+
+  // Applies and commits every queued command, then refuses new ones.
+  void Stop();
+
+  SequencerStats stats() const;
+  // The counters of the last committed group.
+  storage::v1::SequencerState state() const;
+
+ private:
+  Sequencer(storage::Store& store, const Clock& clock, storage::v1::SequencerState state);
+  void Run();
+  void RunGroup(std::deque<Command*>& group);
+
+  storage::Store& store_;
+  const Clock& clock_;
+  mutable absl::Mutex mutex_;
+  std::deque<Command*> queue_ ABSL_GUARDED_BY(mutex_);
+  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
+  storage::v1::SequencerState state_ ABSL_GUARDED_BY(mutex_);
+  SequencerStats stats_ ABSL_GUARDED_BY(mutex_);
+  std::thread writer_;
+};
+
+}  // namespace creditbank::domain
+
+#endif  // CREDITBANK_DOMAIN_SEQUENCER_H_

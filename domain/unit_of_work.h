@@ -1,0 +1,87 @@
+// UnitOfWork: the state one sequencer group reads and the writes it stages.
+// Reads see the writes staged earlier in the same group (so two requests
+// with the same request id in one group are still one entry); the writes
+// go to one storage::WriteBatch that the sequencer commits atomically.
+//
+// Commands use it as check-then-stage: read and check everything first,
+// and stage writes only once the command is known to succeed, so a failed
+// command leaves nothing behind.
+#ifndef CREDITBANK_DOMAIN_UNIT_OF_WORK_H_
+#define CREDITBANK_DOMAIN_UNIT_OF_WORK_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <tuple>
+#include <unordered_map>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "creditbank/institutions/v1/institutions.pb.h"
+#include "creditbank/ledger/v1/ledger.pb.h"
+#include "creditbank/storage/v1/records.pb.h"
+#include "storage/store.h"
+
+namespace creditbank::domain {
+
+namespace records = ::creditbank::storage::v1;
+
+class UnitOfWork {
+ public:
+  UnitOfWork(const storage::Store& store, storage::WriteBatch& batch,
+             records::SequencerState state, absl::Time now);
+
+  absl::Time now() const { return now_; }
+  // The counters as they will be once this group commits.
+  const records::SequencerState& state() const { return state_; }
+
+  // Reads; nullptr / nullopt when absent.
+  absl::StatusOr<const records::AccountRecord*> FindAccount(uint64_t account_number);
+  absl::StatusOr<std::optional<uint64_t>> FindAccountByIdentity(absl::string_view hmac);
+  absl::StatusOr<const institutions::v1::Institution*> FindInstitution(absl::string_view code);
+  absl::StatusOr<std::optional<records::IdempotencyRecord>> FindRequest(absl::string_view key);
+  absl::StatusOr<const ledger::v1::Entry*> FindEntry(uint64_t entry_id);
+  absl::StatusOr<std::optional<uint64_t>> FindReversal(uint64_t entry_id);
+
+  // Staged writes.
+  void PutAccount(uint64_t account_number, const records::AccountRecord& record);
+  void PutIdentity(absl::string_view hmac, uint64_t account_number);
+  void PutInstitution(const institutions::v1::Institution& institution);
+  void PutRequest(absl::string_view key, const records::IdempotencyRecord& record);
+  uint64_t AllocateAccountSerial();
+  // Assigns the next entry id, stages the entry and its account index.
+  uint64_t AppendEntry(uint64_t account_number, ledger::v1::Entry entry);
+  void PutReversal(uint64_t reversed_entry_id, uint64_t reversal_entry_id);
+  void PutExpiry(uint64_t account_number, uint64_t entry_id, const records::ExpiryRecord& record);
+  void DeleteExpiry(uint64_t account_number, uint64_t entry_id);
+  // The balance bucket, loaded on first use; staged when the group finishes.
+  absl::StatusOr<records::BalanceRecord*> MutableBalance(uint64_t account_number,
+                                                         uint32_t sector,
+                                                         uint32_t framework_level);
+
+  // Stages the touched balances and the sequencer state. Call once, last.
+  void Finish();
+
+ private:
+  using BucketKey = std::tuple<uint64_t, uint32_t, uint32_t>;
+
+  const storage::Store& store_;
+  storage::WriteBatch& batch_;
+  records::SequencerState state_;
+  const absl::Time now_;
+  bool state_changed_ = false;
+
+  std::unordered_map<uint64_t, records::AccountRecord> accounts_;
+  std::unordered_map<std::string, std::optional<uint64_t>> identities_;
+  std::unordered_map<std::string, std::optional<institutions::v1::Institution>> institutions_;
+  std::unordered_map<std::string, records::IdempotencyRecord> staged_requests_;
+  std::unordered_map<uint64_t, ledger::v1::Entry> entries_;
+  std::unordered_map<uint64_t, uint64_t> staged_reversals_;
+  std::map<BucketKey, records::BalanceRecord> balances_;
+};
+
+}  // namespace creditbank::domain
+
+#endif  // CREDITBANK_DOMAIN_UNIT_OF_WORK_H_

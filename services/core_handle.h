@@ -1,0 +1,47 @@
+// CoreHandle: where the gRPC services find the core. Empty while the
+// server starts (storage still opening), so calls made then are answered
+// UNAVAILABLE instead of waiting; set once storage is open.
+//
+//   return Answer(handle, &domain::CoreClient::GetEntry, *request, response);
+#ifndef CREDITBANK_SERVICES_CORE_HANDLE_H_
+#define CREDITBANK_SERVICES_CORE_HANDLE_H_
+
+#include <atomic>
+#include <utility>
+
+#include "domain/core_client.h"
+#include "grpcpp/support/status.h"
+#include "services/status_conversion.h"
+
+namespace creditbank::services {
+
+class CoreHandle {
+ public:
+  void Set(domain::CoreClient* core) { core_.store(core, std::memory_order_release); }
+  domain::CoreClient* Get() const { return core_.load(std::memory_order_acquire); }
+
+ private:
+  std::atomic<domain::CoreClient*> core_{nullptr};
+};
+
+inline grpc::Status NotReady() {
+  return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                      "the server is still opening its storage; retry shortly");
+}
+
+// Calls `method` on the core and maps its result onto the gRPC reply.
+template <typename Request, typename Response>
+grpc::Status Answer(const CoreHandle& handle,
+                    absl::StatusOr<Response> (domain::CoreClient::*method)(const Request&),
+                    const Request& request, Response* response) {
+  domain::CoreClient* core = handle.Get();
+  if (core == nullptr) return NotReady();
+  absl::StatusOr<Response> result = (core->*method)(request);
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = *std::move(result);
+  return grpc::Status::OK;
+}
+
+}  // namespace creditbank::services
+
+#endif  // CREDITBANK_SERVICES_CORE_HANDLE_H_

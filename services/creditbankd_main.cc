@@ -1,0 +1,139 @@
+// creditbankd: the credit bank server. Hosts any subset of the services on
+// one port over one embedded RocksDB data directory.
+//
+//   creditbankd                                  # all services, ./data
+//   creditbankd --listen=127.0.0.1:0 --port_file=port --data_dir=/var/lib/cb
+//   creditbankd --check --data_dir=/var/lib/cb   # consistency check, offline
+#include <signal.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "CLI/CLI.hpp"
+#include "common/clock.h"
+#include "domain/consistency_check.h"
+#include "services/server.h"
+#include "spdlog/spdlog.h"
+#include "storage/store.h"
+
+namespace {
+
+using creditbank::services::ServerOptions;
+
+// Exit codes: 0 fine, 1 the check found differences, 2 could not run.
+constexpr int kExitInconsistent = 1;
+constexpr int kExitError = 2;
+
+int RunCheck(const ServerOptions& options) {
+  creditbank::storage::StoreOptions store_options;
+  store_options.path = options.data_dir;
+  store_options.read_only = true;
+  store_options.must_exist = true;
+  auto store = creditbank::storage::Store::Open(store_options);
+  if (!store.ok()) {
+    std::cerr << "creditbankd --check: " << store.status().message() << "\n";
+    return kExitError;
+  }
+  auto report = creditbank::domain::CheckConsistency(**store);
+  if (!report.ok()) {
+    std::cerr << "creditbankd --check: " << report.status().message() << "\n";
+    return kExitError;
+  }
+  std::cout << "entries checked: " << report->entries_checked << "\n"
+            << "accounts checked: " << report->accounts_checked << "\n";
+  for (const std::string& difference : report->differences) {
+    std::cout << "DIFFERENCE: " << difference << "\n";
+  }
+  if (!report->consistent()) {
+    std::cout << "INCONSISTENT: " << report->difference_count << " differences\n";
+    return kExitInconsistent;
+  }
+  std::cout << "consistent\n";
+  return 0;
+}
+
+// Blocks SIGINT/SIGTERM in every thread (call before any thread starts),
+// so that WaitForShutdownSignal receives them synchronously.
+sigset_t BlockShutdownSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+int WaitForShutdownSignal(const sigset_t& signals) {
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  return signal_number;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const sigset_t shutdown_signals = BlockShutdownSignals();
+  ServerOptions options;
+  std::string services = "all";
+  std::string port_file;
+  std::string log_level = "info";
+  size_t block_cache_mib = options.block_cache_bytes >> 20;
+  bool check = false;
+
+  CLI::App app{"creditbankd: lifelong-learning credit bank server"};
+  app.add_option("--listen", options.listen, "address:port to serve on (port 0 picks one)")
+      ->capture_default_str();
+  app.add_option("--services", services, "all, or a comma list of accounts,institutions,ledger")
+      ->capture_default_str();
+  app.add_option("--data_dir", options.data_dir, "RocksDB data directory")->capture_default_str();
+  app.add_option("--key_file", options.key_file,
+                 "key file (created 0600 on first start); keep it outside the data directory")
+      ->capture_default_str();
+  app.add_option("--block_cache_mb", block_cache_mib, "RocksDB block cache size in MiB")
+      ->capture_default_str();
+  app.add_option("--port_file", port_file, "write the bound port to this file once serving");
+  app.add_option("--log_level", log_level, "trace, debug, info, warn, error")
+      ->capture_default_str();
+  app.add_flag("--check", check,
+               "check the consistency of --data_dir (server stopped) and exit: "
+               "0 consistent, 1 differences, 2 error");
+  CLI11_PARSE(app, argc, argv);
+
+  spdlog::set_level(spdlog::level::from_str(log_level));
+  options.block_cache_bytes = block_cache_mib << 20;
+  if (check) return RunCheck(options);
+
+  auto service_set = creditbank::services::ParseServiceList(services);
+  if (!service_set.ok()) {
+    std::cerr << service_set.status().message() << "\n";
+    return kExitError;
+  }
+  options.services = *service_set;
+
+  creditbank::RealClock clock;
+  auto server = creditbank::services::CreditBankServer::Start(options, clock);
+  if (!server.ok()) {
+    spdlog::error("{}", std::string(server.status().message()));
+    return kExitError;
+  }
+  spdlog::warn("serving plaintext gRPC on {} (development mode: no TLS, no caller identity)",
+               options.listen);
+  spdlog::info("listening on port {}, services: {}", (*server)->port(), services);
+  if (absl::Status status = (*server)->OpenStorage(); !status.ok()) {
+    spdlog::error("cannot open storage: {}", std::string(status.message()));
+    (*server)->Shutdown();
+    return kExitError;
+  }
+  if (!port_file.empty()) {
+    // Written after storage is open, so its presence means "ready".
+    std::string temporary = port_file + ".tmp";
+    std::ofstream(temporary) << (*server)->port() << "\n";
+    std::rename(temporary.c_str(), port_file.c_str());
+  }
+  const int signal_number = WaitForShutdownSignal(shutdown_signals);
+  spdlog::info("signal {} received: finishing in-flight calls and shutting down", signal_number);
+  (*server)->Shutdown();
+  spdlog::info("shut down cleanly");
+  return 0;
+}

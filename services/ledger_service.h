@@ -1,0 +1,47 @@
+// LedgerService: creditbank.ledger.v1 over gRPC, including the streaming
+// upload that term-end imports use.
+#ifndef CREDITBANK_SERVICES_LEDGER_SERVICE_H_
+#define CREDITBANK_SERVICES_LEDGER_SERVICE_H_
+
+#include "creditbank/ledger/v1/ledger.grpc.pb.h"
+#include "services/core_handle.h"
+
+namespace creditbank::services {
+
+namespace ledger_v1 = ::creditbank::ledger::v1;
+
+class LedgerService final : public ledger_v1::LedgerService::Service {
+ public:
+  explicit LedgerService(const CoreHandle& core) : core_(core) {}
+
+  grpc::Status RecordOutcome(grpc::ServerContext*, const ledger_v1::RecordOutcomeRequest* request,
+                             ledger_v1::RecordOutcomeResponse* response) override;
+  grpc::Status RecordOutcomes(grpc::ServerContext*,
+                              const ledger_v1::RecordOutcomesRequest* request,
+                              ledger_v1::RecordOutcomesResponse* response) override;
+  // Each chunk is committed before its response is written; a chunk that
+  // fails as a whole ends the stream with its error, and every chunk
+  // answered before it stays recorded.
+  grpc::Status StreamOutcomes(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<ledger_v1::RecordOutcomesResponse,
+                               ledger_v1::RecordOutcomesRequest>* stream) override;
+  grpc::Status ReverseEntry(grpc::ServerContext*, const ledger_v1::ReverseEntryRequest* request,
+                            ledger_v1::RecordOutcomeResponse* response) override;
+  grpc::Status GetEntry(grpc::ServerContext*, const ledger_v1::GetEntryRequest* request,
+                        ledger_v1::Entry* response) override;
+  grpc::Status ListEntries(grpc::ServerContext*, const ledger_v1::ListEntriesRequest* request,
+                           ledger_v1::ListEntriesResponse* response) override;
+  grpc::Status GetBalances(grpc::ServerContext*, const ledger_v1::GetBalancesRequest* request,
+                           ledger_v1::GetBalancesResponse* response) override;
+  grpc::Status CheckConsistency(grpc::ServerContext*,
+                                const ledger_v1::CheckConsistencyRequest* request,
+                                ledger_v1::CheckConsistencyResponse* response) override;
+
+ private:
+  const CoreHandle& core_;
+};
+
+}  // namespace creditbank::services
+
+#endif  // CREDITBANK_SERVICES_LEDGER_SERVICE_H_

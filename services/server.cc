@@ -1,0 +1,111 @@
+#include "services/server.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/status_macros.h"
+#include "domain/crypto/key_ring.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+#include "services/account_service.h"
+#include "services/institution_service.h"
+#include "services/ledger_service.h"
+#include "spdlog/spdlog.h"
+#include "storage/store.h"
+
+namespace creditbank::services {
+
+absl::StatusOr<std::set<std::string>> ParseServiceList(const std::string& list) {
+  std::set<std::string> services;
+  for (absl::string_view name : absl::StrSplit(list, ',', absl::SkipWhitespace())) {
+    if (name == "all") {
+      for (const char* known : kServiceNames) services.insert(known);
+      continue;
+    }
+    bool known = false;
+    for (const char* candidate : kServiceNames) known = known || name == candidate;
+    if (!known) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--services: unknown service '", name, "' (known: all, accounts, institutions, ledger)"));
+    }
+    services.insert(std::string(name));
+  }
+  if (services.empty()) return absl::InvalidArgumentError("--services: name at least one service");
+  return services;
+}
+
+CreditBankServer::CreditBankServer(const ServerOptions& options, const Clock& clock)
+    : options_(options), clock_(clock) {}
+
+CreditBankServer::~CreditBankServer() { Shutdown(); }
+
+absl::StatusOr<std::unique_ptr<CreditBankServer>> CreditBankServer::Start(
+    const ServerOptions& options, const Clock& clock) {
+  std::unique_ptr<CreditBankServer> server(new CreditBankServer(options, clock));
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  // Plaintext: mTLS arrives with the security work (see README, limitations).
+  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &server->port_);
+  builder.SetMaxReceiveMessageSize(kMaxRequestBytes);
+  if (options.services.contains("accounts")) {
+    server->services_.push_back(std::make_unique<AccountService>(server->handle_));
+    server->service_names_.push_back(accounts::v1::AccountService::service_full_name());
+  }
+  if (options.services.contains("institutions")) {
+    server->services_.push_back(std::make_unique<InstitutionService>(server->handle_));
+    server->service_names_.push_back(
+        institutions::v1::InstitutionService::service_full_name());
+  }
+  if (options.services.contains("ledger")) {
+    server->services_.push_back(std::make_unique<LedgerService>(server->handle_));
+    server->service_names_.push_back(ledger::v1::LedgerService::service_full_name());
+  }
+  for (auto& service : server->services_) builder.RegisterService(service.get());
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || server->port_ == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen));
+  }
+  server->SetServing(false);
+  return server;
+}
+
+void CreditBankServer::SetServing(bool serving) {
+  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
+  if (health == nullptr) return;
+  health->SetServingStatus("", serving);
+  for (const std::string& name : service_names_) health->SetServingStatus(name, serving);
+}
+
+absl::Status CreditBankServer::OpenStorage() {
+  const absl::Time started = clock_.Now();
+  ASSIGN_OR_RETURN(domain::KeyRing keys, domain::LoadOrCreateKeyRing(options_.key_file));
+  storage::StoreOptions store_options;
+  store_options.path = options_.data_dir;
+  store_options.block_cache_bytes = options_.block_cache_bytes;
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, storage::Store::Open(store_options));
+  ASSIGN_OR_RETURN(core_, domain::Core::Open(std::move(store), std::move(keys), clock_));
+  handle_.Set(core_.get());
+  SetServing(true);
+  spdlog::info("storage open at {} in {} ms", options_.data_dir,
+               absl::ToInt64Milliseconds(clock_.Now() - started));
+  return absl::OkStatus();
+}
+
+void CreditBankServer::Shutdown() {
+  if (shut_down_) return;
+  shut_down_ = true;
+  SetServing(false);
+  // Waits for in-flight calls up to the grace period, then cancels the
+  // rest; a cancelled call's write is either committed whole or not at all.
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + kShutdownGrace));
+  server_->Wait();
+  if (core_ != nullptr) {
+    core_->StopWrites();
+    handle_.Set(nullptr);
+    core_.reset();  // closes RocksDB
+  }
+}
+
+}  // namespace creditbank::services

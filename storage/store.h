@@ -1,0 +1,123 @@
+// Store: the credit bank's embedded RocksDB, seen through tables, atomic
+// batches, cursors and snapshots. No RocksDB type appears here.
+//
+//   ASSIGN_OR_RETURN(auto store, Store::Open({.path = "./data"}));
+//   WriteBatch batch;
+//   batch.Put(Table::kEntries, EntryKey(7), bytes);
+//   RETURN_IF_ERROR(store->Commit(batch));  // durable (WAL synced) on OK
+//
+// Durability: Commit writes the whole batch atomically and syncs the WAL
+// before it returns OK. When a commit fails the store fails stop: it accepts
+// no more writes (UNAVAILABLE) until reopened, because after a failed sync
+// the WAL may have lost data we can no longer account for. Reads go on.
+#ifndef CREDITBANK_STORAGE_STORE_H_
+#define CREDITBANK_STORAGE_STORE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "storage/table.h"
+
+namespace creditbank::storage {
+
+struct StoreOptions {
+  std::string path;  // the data directory; created when missing
+  // Shared block cache for all tables; bounds read memory.
+  size_t block_cache_bytes = size_t{256} << 20;
+  // Memtable size per table before a flush.
+  size_t write_buffer_bytes = size_t{64} << 20;
+  // Fail when the data directory does not hold a store yet (--check).
+  bool must_exist = false;
+  // Open read-only (consistency checks of a stopped server's data).
+  bool read_only = false;
+};
+
+// A set of writes that Store::Commit applies all together or not at all.
+// Made by Store::NewBatch, committed to the same store.
+class WriteBatch {
+ public:
+  ~WriteBatch();
+  WriteBatch(WriteBatch&&) noexcept;
+  WriteBatch& operator=(WriteBatch&&) noexcept;
+
+  void Put(Table table, absl::string_view key, absl::string_view value);
+  void Delete(Table table, absl::string_view key);
+  size_t Count() const;
+  size_t ByteSize() const;
+  void Clear();
+
+ private:
+  friend class RocksStore;
+  struct Impl;
+  explicit WriteBatch(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// A consistent point-in-time view for reads that span several keys.
+class Snapshot {
+ public:
+  virtual ~Snapshot() = default;
+};
+
+// Iterates the keys of one table in [lower, upper) in byte order.
+class Cursor {
+ public:
+  virtual ~Cursor() = default;
+  virtual bool Valid() const = 0;
+  virtual void Next() = 0;
+  virtual absl::string_view key() const = 0;
+  virtual absl::string_view value() const = 0;
+  // Not OK when iteration stopped on an error rather than at the end.
+  virtual absl::Status status() const = 0;
+};
+
+class Store {
+ public:
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const StoreOptions& options);
+  virtual ~Store() = default;
+
+  // nullopt when the key is absent. `snapshot` may be null (latest state).
+  virtual absl::StatusOr<std::optional<std::string>> Get(
+      Table table, absl::string_view key,
+      const Snapshot* snapshot = nullptr) const = 0;
+
+  // One result per key, in order; cheaper than Gets one by one.
+  virtual std::vector<absl::StatusOr<std::optional<std::string>>> MultiGet(
+      Table table, const std::vector<std::string>& keys) const = 0;
+
+  // Keys in [lower, upper); an empty `upper` means to the end of the table.
+  virtual std::unique_ptr<Cursor> Scan(
+      Table table, absl::string_view lower, absl::string_view upper,
+      const Snapshot* snapshot = nullptr) const = 0;
+
+  // The last key of the table, or nullopt when it is empty.
+  virtual absl::StatusOr<std::optional<std::string>> LastKey(Table table) const = 0;
+
+  virtual std::unique_ptr<Snapshot> TakeSnapshot() const = 0;
+
+  virtual WriteBatch NewBatch() const = 0;
+
+  // Atomic, synced write. See the durability note at the top.
+  [[nodiscard]] virtual absl::Status Commit(WriteBatch& batch) = 0;
+
+  // True once a commit has failed; every later Commit is UNAVAILABLE.
+  virtual bool write_stopped() const = 0;
+
+  // Writes memtables to SST files (tests, and before backups).
+  [[nodiscard]] virtual absl::Status Flush() = 0;
+};
+
+// The smallest key greater than every key starting with `prefix`, for use
+// as a Scan upper bound; empty when no such key exists (prefix all 0xff).
+std::string PrefixUpperBound(absl::string_view prefix);
+
+}  // namespace creditbank::storage
+
+#endif  // CREDITBANK_STORAGE_STORE_H_
