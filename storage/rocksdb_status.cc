@@ -10,7 +10,9 @@ namespace {
 // or a memory limit that an operator must fix.
 absl::StatusCode CodeFor(const rocksdb::Status& status) {
   using rocksdb::Status;
-  if (status.IsNoSpace()) return absl::StatusCode::kResourceExhausted;
+  if (status.IsNoSpace() || status.IsMemoryLimit()) {
+    return absl::StatusCode::kResourceExhausted;
+  }
   switch (status.code()) {
     case Status::kOk: return absl::StatusCode::kOk;
     case Status::kNotFound: return absl::StatusCode::kNotFound;

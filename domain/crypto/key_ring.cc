@@ -81,7 +81,9 @@ absl::StatusOr<KeyRing> ParseKeyRing(const std::string& text) {
   if (json.is_discarded() || !json.is_object()) {
     return absl::DataLossError("key file is not valid JSON");
   }
-  if (json.value("format", "") != kKeyFileFormat) {
+  // value(key, "") would throw on a non-string "format"; compare as JSON.
+  const nlohmann::json format = json.value("format", nlohmann::json());
+  if (!format.is_string() || format.get<std::string>() != kKeyFileFormat) {
     return absl::DataLossError(absl::StrCat("key file format must be ", kKeyFileFormat));
   }
   KeyRing ring;
@@ -105,7 +107,10 @@ absl::StatusOr<KeyRing> ParseKeyRing(const std::string& text) {
     }
   }
   const nlohmann::json& active = json.value("active_pii_key_id", nlohmann::json());
-  if (!active.is_number_unsigned() || !ring.pii_keys.contains(active.get<uint32_t>())) {
+  // Range-checked before the narrowing get<uint32_t>(), so 2^32 + 1 cannot
+  // wrap around to key 1.
+  if (!active.is_number_unsigned() || active.get<uint64_t>() > UINT32_MAX ||
+      !ring.pii_keys.contains(active.get<uint32_t>())) {
     return absl::DataLossError("key file: active_pii_key_id must name one of pii_keys");
   }
   ring.active_pii_key_id = active.get<uint32_t>();
