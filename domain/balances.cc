@@ -45,7 +45,6 @@ std::optional<storage::v1::ExpiryRecord> ExpiryOf(const ledger::v1::Entry& entry
   record.set_sector(entry.outcome().sector());
   record.set_framework_level(entry.outcome().framework_level());
   record.set_credits_milli(entry.outcome().credits_milli());
-  record.set_conversion(IsConversion(entry));
   return record;
 }
 

@@ -80,10 +80,6 @@ TEST(ExpiryOfTest, OnlyEntriesWithAValidUntilDate) {
   EXPECT_EQ(expiry->sector(), static_cast<uint32_t>(common::SECTOR_VOCATIONAL));
   EXPECT_EQ(expiry->framework_level(), 6u);
   EXPECT_EQ(expiry->credits_milli(), 2000);
-  EXPECT_FALSE(expiry->conversion());
-
-  certificate.mutable_outcome()->set_kind(common::OUTCOME_KIND_CONVERSION);
-  EXPECT_TRUE(ExpiryOf(certificate)->conversion());
 
   // A stored date that is not a calendar date has no expiry.
   certificate.mutable_outcome()->mutable_valid_until()->set_day(31);

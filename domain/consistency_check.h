@@ -3,9 +3,10 @@
 // never writes. Run online (cbctl admin check) or on a stopped server's
 // data directory (creditbankd --check).
 //
-// Cost: a sequential pass over each table plus about three point reads per
-// entry; memory grows with the number of accounts (8 bytes each), not
-// with the number of entries.
+// Cost: a sequential pass over each table plus four point reads per entry
+// (five per reversal) and three per account; memory grows with the number
+// of accounts (8 bytes each) and the entries of the largest account, not
+// with the number of entries. The snapshot is held for the whole scan.
 #ifndef CREDITBANK_DOMAIN_CONSISTENCY_CHECK_H_
 #define CREDITBANK_DOMAIN_CONSISTENCY_CHECK_H_
 

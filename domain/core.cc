@@ -124,6 +124,9 @@ absl::StatusOr<accounts::v1::Account> Core::GetAccount(const accounts::v1::GetAc
           HmacSha256(keys_.identity_hmac_secret, CanonicalIdentity(identity));
       ASSIGN_OR_RETURN(std::optional<std::string> number,
                        store_->Get(storage::Table::kIdentityIndex, hmac));
+      if (number && number->size() != 8) {
+        return absl::DataLossError("stored identity index entry is damaged");
+      }
       std::optional<uint64_t> account_number =
           number ? storage::ReadUint64(*number, 0) : std::nullopt;
       if (!account_number) {

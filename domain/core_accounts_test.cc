@@ -395,7 +395,7 @@ TEST(CoreAccountsTest, StatusChangeRequestErrors) {
   EXPECT_THAT(missing, HasReason("ACCOUNT_NOT_FOUND"));
 }
 
-TEST(CoreAccountsTest, FrozenAndClosedAccountsTakeNoEntries) {
+TEST(CoreAccountsTest, FrozenAndClosedAccountsTakeNoNewOutcomes) {
   CoreFixture fixture;
   fixture.AccreditedInstitution("4150013588");
   const std::string account = fixture.OpenAccount(12, "冯晓");
@@ -409,8 +409,6 @@ TEST(CoreAccountsTest, FrozenAndClosedAccountsTakeNoEntries) {
   EXPECT_THAT(frozen, StatusIs(absl::StatusCode::kFailedPrecondition,
                                ElementsAre("outcome.account_number")));
   EXPECT_THAT(frozen, HasReason("ACCOUNT_FROZEN"));
-  EXPECT_THAT(fixture.core().ReverseEntry(ReverseRequest("4150013588", "fix-1", account, 1)),
-              HasReason("ACCOUNT_FROZEN"));
   // A retry of a request recorded before the freeze still replays.
   ASSERT_OK_AND_ASSIGN(ledger::v1::RecordOutcomeResponse replay,
                        fixture.core().RecordOutcome(RecordRequest(
@@ -426,6 +424,8 @@ TEST(CoreAccountsTest, FrozenAndClosedAccountsTakeNoEntries) {
   EXPECT_EQ(recorded.entry().entry_id(), 2u);
 
   ASSERT_THAT(fixture.core().CloseAccount(StatusRequest(account, "学员注销账户")), IsOk());
+  EXPECT_THAT(fixture.core().ReverseEntry(ReverseRequest("4150013588", "fix-1", account, 1)),
+              HasReason("ACCOUNT_CLOSED"));
   absl::StatusOr<ledger::v1::RecordOutcomeResponse> closed = fixture.core().RecordOutcome(
       RecordRequest("4150013588", CourseOutcome(account, "after-close")));
   EXPECT_THAT(closed, StatusIs(absl::StatusCode::kFailedPrecondition,
@@ -433,6 +433,25 @@ TEST(CoreAccountsTest, FrozenAndClosedAccountsTakeNoEntries) {
   EXPECT_THAT(closed, HasReason("ACCOUNT_CLOSED"));
   EXPECT_THAT(fixture.core().GetEntry(::creditbank::testing::EntryRequest(3)),
               StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST(CoreAccountsTest, MistakesOnAFrozenAccountCanStillBeReversed) {
+  CoreFixture fixture;
+  fixture.AccreditedInstitution("4150013588");
+  const std::string account = fixture.OpenAccount(14, "卫东");
+  ASSERT_THAT(fixture.core().RecordOutcome(
+                  RecordRequest("4150013588", CourseOutcome(account, "wrong-grade"))),
+              IsOk());
+  ASSERT_THAT(fixture.core().FreezeAccount(StatusRequest(account, "成绩复核中")), IsOk());
+  ASSERT_OK_AND_ASSIGN(ledger::v1::RecordOutcomeResponse reversal,
+                       fixture.core().ReverseEntry(
+                           ReverseRequest("4150013588", "fix-1", account, 1)));
+  EXPECT_EQ(reversal.entry().reverses_entry_id(), 1u);
+  ledger::v1::GetBalancesRequest balances;
+  balances.set_account_number(account);
+  ASSERT_OK_AND_ASSIGN(ledger::v1::GetBalancesResponse sheet,
+                       fixture.core().GetBalances(balances));
+  EXPECT_EQ(sheet.total().available_credits_milli(), 0);
 }
 
 TEST(CoreAccountsTest, OpeningAgainAfterCloseReturnsTheClosedAccount) {

@@ -82,7 +82,8 @@ absl::StatusOr<ledger::v1::RecordOutcomesResponse> Core::RecordOutcomes(
     item_index.push_back(i);
   }
   if (request.atomic()) RETURN_IF_ERROR(all_violations.ToStatus());
-  if (items.empty()) return response;
+  // Even with no valid item left the command runs: it reports an unknown or
+  // suspended institution as such rather than as a list of item errors.
 
   RecordOutcomesCommand command(request.institution_code(), std::move(items), request.atomic());
   RETURN_IF_ERROR(sequencer_->Execute(command));

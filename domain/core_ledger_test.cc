@@ -415,6 +415,43 @@ TEST_F(CoreLedgerTest, BatchRequestErrors) {
   EXPECT_TRUE(StoredEntryIds(core()).empty());
 }
 
+TEST_F(CoreLedgerTest, UnknownInstitutionIsReportedEvenWhenEveryItemIsInvalid) {
+  ledger::v1::Outcome invalid = CourseOutcome(account_, "x");
+  invalid.set_credits_milli(-5);
+  EXPECT_THAT(core().RecordOutcomes(BatchRequest(kUniversity, {invalid}, false)),
+              StatusIs(absl::StatusCode::kNotFound, ElementsAre("institution_code")));
+}
+
+TEST_F(CoreLedgerTest, SuspendedInstitutionStillGetsItsRetriesAnswered) {
+  const ledger::v1::Outcome before = CourseOutcome(account_, "before-suspension");
+  ASSERT_OK_AND_ASSIGN(ledger::v1::RecordOutcomeResponse recorded, Record(before));
+  institutions::v1::ChangeInstitutionStatusRequest suspend;
+  suspend.set_code(kCollege);
+  suspend.set_reason("年检不合格");
+  ASSERT_THAT(core().SuspendInstitution(suspend), IsOk());
+
+  // A retry of what was recorded before is answered as before ...
+  ASSERT_OK_AND_ASSIGN(ledger::v1::RecordOutcomeResponse retry, Record(before));
+  EXPECT_TRUE(retry.replayed());
+  EXPECT_EQ(retry.entry().entry_id(), recorded.entry().entry_id());
+  // ... a new outcome is refused, as a whole request when nothing in it is
+  // a retry ...
+  absl::StatusOr<ledger::v1::RecordOutcomesResponse> fresh =
+      core().RecordOutcomes(BatchRequest(kCollege, {CourseOutcome(account_, "new-1")}, false));
+  EXPECT_THAT(fresh, StatusIs(absl::StatusCode::kFailedPrecondition,
+                              ElementsAre("institution_code")));
+  EXPECT_THAT(fresh, HasReason("INSTITUTION_SUSPENDED"));
+  // ... and item by item when some items are retries.
+  ASSERT_OK_AND_ASSIGN(
+      ledger::v1::RecordOutcomesResponse mixed,
+      core().RecordOutcomes(
+          BatchRequest(kCollege, {before, CourseOutcome(account_, "new-2")}, false)));
+  ASSERT_EQ(mixed.results_size(), 2);
+  EXPECT_TRUE(mixed.results(0).replayed());
+  EXPECT_THAT(ItemError(mixed.results(1)), HasReason("INSTITUTION_SUSPENDED"));
+  EXPECT_EQ(StoredEntryIds(core()).size(), 1u);
+}
+
 TEST_F(CoreLedgerTest, TermEndBatchOfAThousandRows) {
   // 100 students of one class, 10 courses each, as a student system exports
   // them at the end of term; then the whole upload is retried.

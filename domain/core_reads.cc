@@ -88,7 +88,13 @@ absl::Status Core::AddReversedBy(ledger::v1::Entry& entry, const storage::Snapsh
   ASSIGN_OR_RETURN(std::optional<std::string> reversal,
                    store_->Get(storage::Table::kReversals, storage::EntryKey(entry.entry_id()),
                                snapshot));
-  if (reversal) entry.set_reversed_by_entry_id(storage::ReadUint64(*reversal, 0).value_or(0));
+  if (!reversal) return absl::OkStatus();
+  std::optional<uint64_t> reversal_id = storage::ReadUint64(*reversal, 0);
+  if (!reversal_id || reversal->size() != 8) {
+    return absl::DataLossError(absl::StrCat("stored reversal of entry ", entry.entry_id(),
+                                            " is damaged"));
+  }
+  entry.set_reversed_by_entry_id(*reversal_id);
   return absl::OkStatus();
 }
 

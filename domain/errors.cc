@@ -78,6 +78,9 @@ absl::Status FieldViolations::ToStatus() const {
 absl::Status WithFieldPrefix(const absl::Status& status, absl::string_view prefix) {
   if (status.ok()) return status;
   std::optional<google::rpc::BadRequest> bad_request = BadRequestOf(status);
+  // Only a message that starts with a field path gets the prefix; "storage
+  // get: ..." stays as it is.
+  if (!bad_request || bad_request->field_violations().empty()) return status;
   absl::Status prefixed = WithMessage(status, absl::StrCat(prefix, status.message()));
   if (bad_request) {
     for (auto& violation : *bad_request->mutable_field_violations()) {

@@ -6,7 +6,7 @@
 //
 //   return FieldError(absl::StatusCode::kFailedPrecondition,
 //                     reason::kAccountFrozen, "account_number",
-//                     "account 6212345678901234 is frozen");
+//                     "account 6212345678901232 is frozen");
 //
 //   FieldViolations violations;
 //   violations.Add("outcome.title", "must not be empty");
@@ -49,7 +49,6 @@ inline constexpr absl::string_view kEntryAlreadyReversed = "ENTRY_ALREADY_REVERS
 inline constexpr absl::string_view kReversalNotReversible = "REVERSAL_NOT_REVERSIBLE";
 inline constexpr absl::string_view kSourceEntryUnusable = "SOURCE_ENTRY_UNUSABLE";
 inline constexpr absl::string_view kInvalidTransition = "INVALID_STATUS_TRANSITION";
-inline constexpr absl::string_view kBatchRejected = "BATCH_REJECTED";
 }  // namespace reason
 
 // An error about one field: `code` with a BadRequest naming `field` and an

@@ -80,16 +80,14 @@ absl::Status RequestIdReused(absl::string_view request_id) {
 }
 
 // Stages a new entry and everything that moves with it: account index,
-// balance, expiry record and idempotency record.
-absl::StatusOr<uint64_t> StageEntry(UnitOfWork& work, uint64_t account_number,
-                                    absl::string_view idempotency_key,
-                                    const std::string& request_sha256,
-                                    ledger::v1::Entry entry) {
+// balance delta, expiry record and idempotency record. Reads nothing, so
+// it cannot fail half-way.
+uint64_t StageEntry(UnitOfWork& work, uint64_t account_number,
+                    absl::string_view idempotency_key, const std::string& request_sha256,
+                    ledger::v1::Entry entry) {
   const Bucket bucket = BucketOf(entry);
-  ASSIGN_OR_RETURN(storage::v1::BalanceRecord * balance,
-                   work.MutableBalance(account_number, bucket.sector, bucket.framework_level));
+  AddEntry(entry, work.BalanceDelta(account_number, bucket.sector, bucket.framework_level));
   std::optional<storage::v1::ExpiryRecord> expiry = ExpiryOf(entry);
-  AddEntry(entry, *balance);
   const uint64_t entry_id = work.AppendEntry(account_number, std::move(entry));
   if (expiry) work.PutExpiry(account_number, entry_id, *expiry);
   storage::v1::IdempotencyRecord request;
@@ -117,7 +115,10 @@ RecordOutcomesCommand::RecordOutcomesCommand(std::string institution_code,
 
 absl::Status RecordOutcomesCommand::CheckInstitution(UnitOfWork& work) {
   ASSIGN_OR_RETURN(institution_, RequireInstitution(work, institution_code_, "institution_code"));
-  return RequireAccredited(*institution_, "institution_code");
+  // A suspended institution's retries are still answered; only new
+  // outcomes are refused (per item, in CheckItem).
+  may_record_ = RequireAccredited(*institution_, "institution_code");
+  return absl::OkStatus();
 }
 
 ItemResult RecordOutcomesCommand::CheckItem(UnitOfWork& work, size_t index) {
@@ -144,6 +145,7 @@ ItemResult RecordOutcomesCommand::CheckItem(UnitOfWork& work, size_t index) {
     }
     return ItemResult{absl::OkStatus(), (*previous)->entry_id(), true};
   }
+  if (!may_record_.ok()) return ItemResult{may_record_};
   if (absl::Status status = RequireOpenAccount(work, item.account_number, "account_number");
       !status.ok()) {
     return ItemResult{status};
@@ -166,28 +168,30 @@ void RecordOutcomesCommand::Stage(UnitOfWork& work, size_t index) {
   entry.set_institution_code(institution_code_);
   *entry.mutable_outcome() = item.outcome;
   *entry.mutable_recorded_at() = ToTimestamp(work.now());
-  absl::StatusOr<uint64_t> entry_id =
+  result.entry_id =
       StageEntry(work, item.account_number,
                  storage::IdempotencyKey(institution_code_, item.outcome.request_id()),
                  item.request_sha256, std::move(entry));
-  if (!entry_id.ok()) {
-    result.status = entry_id.status();
-    return;
-  }
-  result.entry_id = *entry_id;
 }
 
 void RecordOutcomesCommand::Apply(UnitOfWork& work) {
   results_.assign(items_.size(), ItemResult{});
   replay_of_.assign(items_.size(), kNotAReplay);
   new_items_.clear();
+  may_record_ = absl::OkStatus();
   status_ = CheckInstitution(work);
   if (!status_.ok()) return;
   size_t failed = 0;
   size_t first_failed = 0;
+  bool any_replayed = false;
   for (size_t index = 0; index < items_.size(); ++index) {
     results_[index] = CheckItem(work, index);
+    any_replayed = any_replayed || results_[index].replayed;
     if (!results_[index].status.ok() && failed++ == 0) first_failed = index;
+  }
+  if (!may_record_.ok() && !any_replayed) {
+    status_ = may_record_;  // nothing to answer: refuse the whole request
+    return;
   }
   if (atomic_ && failed > 0) {
     absl::Status first =
@@ -195,21 +199,6 @@ void RecordOutcomesCommand::Apply(UnitOfWork& work) {
     status_ = WithMessage(first, absl::StrCat(first.message(), " (atomic batch: ", failed, " of ",
                                               items_.size(), " items failed, nothing was recorded)"));
     return;
-  }
-  // Balance loads can still fail on a storage error; in an atomic batch
-  // that would leave part of it staged, so load every bucket first.
-  for (size_t index = 0; index < items_.size(); ++index) {
-    if (!results_[index].status.ok() || results_[index].replayed) continue;
-    const OutcomeItem& item = items_[index];
-    absl::StatusOr<storage::v1::BalanceRecord*> balance = work.MutableBalance(
-        item.account_number, item.outcome.sector(), item.outcome.framework_level());
-    if (!balance.ok()) {
-      if (atomic_) {
-        status_ = balance.status();
-        return;
-      }
-      results_[index].status = balance.status();
-    }
   }
   for (size_t index = 0; index < items_.size(); ++index) Stage(work, index);
   for (size_t index = 0; index < items_.size(); ++index) {
@@ -263,10 +252,9 @@ absl::Status ReverseEntryCommand::Check(UnitOfWork& work, const ledger::v1::Entr
                       absl::StrCat("entry ", entry_id, " was already reversed by entry ",
                                    *reversal));
   }
-  RETURN_IF_ERROR(RequireOpenAccount(work, account_number_, "account_number"));
-  // Load the bucket now so that staging below cannot fail half-way.
-  const Bucket bucket = BucketOf(entry);
-  return work.MutableBalance(account_number_, bucket.sector, bucket.framework_level).status();
+  // A frozen account takes no new outcomes, but mistakes on it can still
+  // be corrected; a closed account is final.
+  return RequireAccountNotClosed(work, account_number_, "account_number");
 }
 
 void ReverseEntryCommand::Apply(UnitOfWork& work) {
@@ -314,9 +302,8 @@ void ReverseEntryCommand::Apply(UnitOfWork& work) {
   reversal.set_reversal_reason(request_.reason());
 
   const Bucket bucket = BucketOf(*original);
-  storage::v1::BalanceRecord* balance =
-      *work.MutableBalance(account_number_, bucket.sector, bucket.framework_level);
-  AddReversal(*original, *balance);
+  AddReversal(*original,
+              work.BalanceDelta(account_number_, bucket.sector, bucket.framework_level));
   if (ExpiryOf(*original)) work.DeleteExpiry(account_number_, original->entry_id());
   const uint64_t original_id = original->entry_id();
   reversal_ = reversal;

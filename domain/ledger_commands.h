@@ -39,8 +39,9 @@ class RecordOutcomesCommand final : public Command {
   void Apply(UnitOfWork& work) override;
   size_t weight() const override { return items_.size(); }
 
-  // Request-level error: the institution may not record, or (atomic) an
-  // item failed and nothing was recorded. Item errors are in results().
+  // Request-level error: the institution is unknown, or may not record and
+  // no item was a retry, or (atomic) an item failed and nothing was
+  // recorded. Item errors are in results().
   const absl::Status& status() const { return status_; }
   const std::vector<ItemResult>& results() const { return results_; }
 
@@ -53,6 +54,7 @@ class RecordOutcomesCommand final : public Command {
   std::vector<OutcomeItem> items_;
   const bool atomic_;
   const institutions::v1::Institution* institution_ = nullptr;
+  absl::Status may_record_;  // whether the institution may record new outcomes
   absl::Status status_;
   std::vector<ItemResult> results_;
   // Items of this command that will be new entries, by request id: a

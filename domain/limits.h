@@ -55,8 +55,9 @@ inline constexpr size_t kMaxCommandsPerGroup = 512;
 // Entries written by one group; bounds one WriteBatch and the latency of
 // the requests that wait for it.
 inline constexpr size_t kMaxEntriesPerGroup = 20'000;
-// Commands waiting for the sequencer; past it callers get UNAVAILABLE.
-inline constexpr size_t kMaxQueuedCommands = 10'000;
+// Entries (command weights) waiting for the sequencer; past it callers get
+// UNAVAILABLE and retry. Bounds the memory queued requests hold.
+inline constexpr size_t kMaxQueuedEntries = 200'000;
 
 // Consistency check report.
 inline constexpr size_t kMaxReportedDifferences = 100;

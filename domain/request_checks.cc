@@ -89,6 +89,8 @@ void CheckAmounts(const ledger::v1::Outcome& outcome, absl::string_view prefix,
   } else if (outcome.kind() == common::OUTCOME_KIND_COURSE_CREDIT &&
              outcome.credits_milli() == 0) {
     violations.Add(credits_field, "a course credit must carry credits");
+  } else if (outcome.credits_milli() > 0 && IsFailingGrade(outcome.grade())) {
+    violations.Add(credits_field, "a failing grade (F, 不及格, fail) earns no credits");
   }
   const std::string hours_field = FieldPath(prefix, "study_hours");
   if (outcome.study_hours() > kMaxStudyHoursPerEntry) {
@@ -125,6 +127,19 @@ void CheckOutcomeDates(const ledger::v1::Outcome& outcome, absl::CivilDay today,
 std::string FieldPath(absl::string_view prefix, absl::string_view field) {
   if (prefix.empty()) return std::string(field);
   return absl::StrCat(prefix, ".", field);
+}
+
+bool IsFailingGrade(const Grade& grade) {
+  switch (grade.value_case()) {
+    case Grade::kLetter:
+      return grade.letter() == "F" || grade.letter() == "不及格";
+    case Grade::kPassed:
+      return !grade.passed();
+    default:
+      // A score's pass mark is the institution's (often 60 of 100): not ours
+      // to judge.
+      return false;
+  }
 }
 
 bool IsKnownLetterGrade(absl::string_view letter) {

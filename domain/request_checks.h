@@ -48,6 +48,9 @@ void CheckGrade(const common::v1::Grade& grade, absl::string_view field,
 void CheckOutcome(const ledger::v1::Outcome& outcome, absl::CivilDay today,
                   absl::string_view field, FieldViolations& violations);
 
+// Whether the grade says the learner failed (F, 不及格, passed = false).
+bool IsFailingGrade(const common::v1::Grade& grade);
+
 // Whether a letter grade is one the ledger accepts.
 bool IsKnownLetterGrade(absl::string_view letter);
 

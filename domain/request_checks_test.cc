@@ -164,6 +164,21 @@ TEST(CheckOutcomeTest, ReportsExactlyTheBadFields) {
       {"letter 合格", [](auto& o) { o.mutable_grade()->set_letter("合格"); },
        {"outcome.grade.letter"}, ""},
       {"passed", [](auto& o) { o.mutable_grade()->set_passed(true); }, {}, ""},
+      {"failed with credits", [](auto& o) { o.mutable_grade()->set_passed(false); },
+       {"outcome.credits_milli"}, "a failing grade (F, 不及格, fail) earns no credits"},
+      {"letter F with credits", [](auto& o) { o.mutable_grade()->set_letter("F"); },
+       {"outcome.credits_milli"}, "a failing grade (F, 不及格, fail) earns no credits"},
+      {"不及格 with credits", [](auto& o) { o.mutable_grade()->set_letter("不及格"); },
+       {"outcome.credits_milli"}, "a failing grade (F, 不及格, fail) earns no credits"},
+      {"failed exam without credits",
+       [](auto& o) {
+         o.set_kind(common::OUTCOME_KIND_EXAM);
+         o.set_credits_milli(0);
+         o.mutable_grade()->set_letter("不及格");
+       },
+       {}, ""},
+      {"low score with credits (pass mark is the institution's)",
+       [](auto& o) { o.mutable_grade()->mutable_score()->set_score_milli(30000); }, {}, ""},
       {"no grade", [](auto& o) { o.clear_grade(); }, {}, ""},
       // level and sector
       {"level 10", [](auto& o) { o.set_framework_level(10); }, {}, ""},

@@ -42,10 +42,20 @@ absl::StatusOr<std::unique_ptr<Sequencer>> Sequencer::Start(storage::Store& stor
   return std::unique_ptr<Sequencer>(new Sequencer(store, clock, std::move(state)));
 }
 
+// An applied group on its way to the committer.
+struct Sequencer::Group {
+  Group(std::deque<Command*> commands, storage::WriteBatch batch)
+      : commands(std::move(commands)), batch(std::move(batch)) {}
+  std::deque<Command*> commands;
+  storage::WriteBatch batch;
+  std::unique_ptr<UnitOfWork> work;
+};
+
 Sequencer::Sequencer(storage::Store& store, const Clock& clock,
                      storage::v1::SequencerState state)
-    : store_(store), clock_(clock), state_(std::move(state)) {
-  writer_ = std::thread([this] { Run(); });
+    : store_(store), clock_(clock), state_(state) {
+  applier_ = std::thread([this, state] { ApplyLoop(state); });
+  committer_ = std::thread([this] { CommitLoop(); });
 }
 
 Sequencer::~Sequencer() { Stop(); }
@@ -55,7 +65,8 @@ void Sequencer::Stop() {
     absl::MutexLock lock(&mutex_);
     stopping_ = true;
   }
-  if (writer_.joinable()) writer_.join();
+  if (applier_.joinable()) applier_.join();
+  if (committer_.joinable()) committer_.join();
 }
 
 absl::Status Sequencer::Execute(Command& command) {
@@ -67,9 +78,10 @@ absl::Status Sequencer::Execute(Command& command) {
   {
     absl::MutexLock lock(&mutex_);
     if (stopping_) return absl::UnavailableError("the server is shutting down");
-    if (queue_.size() >= kMaxQueuedCommands) {
+    if (queued_entries_ + command.weight() > kMaxQueuedEntries && !queue_.empty()) {
       return absl::UnavailableError("the ledger is overloaded; retry with backoff");
     }
+    queued_entries_ += command.weight();
     queue_.push_back(&command);
   }
   command.done_.WaitForNotification();
@@ -86,56 +98,92 @@ storage::v1::SequencerState Sequencer::state() const {
   return state_;
 }
 
-void Sequencer::Run() {
+std::deque<Command*> Sequencer::TakeCommands() {
+  std::deque<Command*> commands;
+  absl::MutexLock lock(&mutex_);
+  mutex_.Await(absl::Condition(
+      +[](Sequencer* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->mutex_) {
+        return !self->queue_.empty() || self->stopping_;
+      },
+      this));
+  size_t entries = 0;
+  while (!queue_.empty() && commands.size() < kMaxCommandsPerGroup) {
+    const size_t weight = queue_.front()->weight();
+    if (!commands.empty() && entries + weight > kMaxEntriesPerGroup) break;
+    entries += weight;
+    queued_entries_ -= weight;
+    commands.push_back(queue_.front());
+    queue_.pop_front();
+  }
+  return commands;
+}
+
+void Sequencer::ApplyLoop(storage::v1::SequencerState state) {
+  std::shared_ptr<Group> previous;
+  for (std::deque<Command*> commands = TakeCommands(); !commands.empty();
+       commands = TakeCommands()) {
+    bool previous_uncommitted;
+    {
+      // At most one group (the previous) may still be committing.
+      absl::MutexLock lock(&mutex_);
+      mutex_.Await(absl::Condition(
+          +[](Sequencer* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->mutex_) {
+            return self->groups_done_ + 1 >= self->groups_applied_;
+          },
+          this));
+      previous_uncommitted = groups_done_ < groups_applied_;
+    }
+    auto group = std::make_shared<Group>(std::move(commands), store_.NewBatch());
+    // Never earlier than the last group, so recorded_at follows entry order.
+    const absl::Time now = std::max(clock_.Now(), FromTimestamp(state.last_commit_at()));
+    group->work = std::make_unique<UnitOfWork>(
+        store_, group->batch, state, now, previous_uncommitted ? previous->work.get() : nullptr);
+    for (Command* command : group->commands) command->Apply(*group->work);
+    group->work->Finish();
+    state = group->work->state();
+    {
+      absl::MutexLock lock(&mutex_);
+      to_commit_.push_back(group);
+      ++groups_applied_;
+    }
+    previous = std::move(group);
+  }
+  absl::MutexLock lock(&mutex_);
+  applier_done_ = true;
+}
+
+void Sequencer::CommitLoop() {
   for (;;) {
-    std::deque<Command*> group;
+    std::shared_ptr<Group> group;
+    absl::Status status;
     {
       absl::MutexLock lock(&mutex_);
       mutex_.Await(absl::Condition(
           +[](Sequencer* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->mutex_) {
-            return !self->queue_.empty() || self->stopping_;
+            return !self->to_commit_.empty() || self->applier_done_;
           },
           this));
-      if (queue_.empty()) return;  // stopping, and everything queued is done
-      size_t entries = 0;
-      while (!queue_.empty() && group.size() < kMaxCommandsPerGroup) {
-        const size_t weight = queue_.front()->weight();
-        if (!group.empty() && entries + weight > kMaxEntriesPerGroup) break;
-        entries += weight;
-        group.push_back(queue_.front());
-        queue_.pop_front();
+      if (to_commit_.empty()) return;  // the applier is done and so are we
+      group = std::move(to_commit_.front());
+      to_commit_.pop_front();
+      status = first_failure_;
+    }
+    if (status.ok() && group->batch.Count() > 0) status = store_.Commit(group->batch);
+    {
+      absl::MutexLock lock(&mutex_);
+      if (status.ok()) {
+        state_ = group->work->state();
+        ++stats_.groups_committed;
+        stats_.commands_applied += group->commands.size();
+      } else if (first_failure_.ok()) {
+        first_failure_ = status;
       }
+      ++groups_done_;
     }
-    RunGroup(group);
-  }
-}
-
-void Sequencer::RunGroup(std::deque<Command*>& group) {
-  storage::v1::SequencerState state;
-  {
-    absl::MutexLock lock(&mutex_);
-    state = state_;
-  }
-  // Never earlier than the last commit, so recorded_at follows entry order.
-  const absl::Time now = std::max(clock_.Now(), FromTimestamp(state.last_commit_at()));
-  storage::WriteBatch batch = store_.NewBatch();
-  UnitOfWork work(store_, batch, state, now);
-  for (Command* command : group) command->Apply(work);
-  work.Finish();
-
-  absl::Status status = absl::OkStatus();
-  if (batch.Count() > 0) status = store_.Commit(batch);
-  {
-    absl::MutexLock lock(&mutex_);
-    if (status.ok()) {
-      state_ = work.state();
-      ++stats_.groups_committed;
-      stats_.commands_applied += group.size();
+    for (Command* command : group->commands) {
+      command->commit_status_ = status;
+      command->done_.Notify();
     }
-  }
-  for (Command* command : group) {
-    command->commit_status_ = status;
-    command->done_.Notify();
   }
 }
 

@@ -3,6 +3,14 @@
 // against one UnitOfWork, and committed as one synced WriteBatch (group
 // commit). Only after the batch is durable does any caller learn its result.
 //
+// Two threads form a pipeline: the applier applies group N+1 while the
+// committer writes and syncs group N. Group N+1 reads N's staged writes
+// through its UnitOfWork; the applier starts N+2 only once N is committed,
+// so at most one group is ever uncommitted behind the one being applied.
+// Groups commit in order; once a commit fails, every later group fails
+// too (even one with nothing to write, which may have answered a retry
+// from the failed group's writes).
+//
 // Applying a group is deterministic: its outcome depends only on the stored
 // state, the commands in order and the group's timestamp (taken once per
 // group, never earlier than the last commit's), so the command stream could
@@ -63,9 +71,13 @@ class Sequencer {
 
   // Runs `command` in the next group and waits until the group is durable.
   // OK: the command was applied (its own result says whether it succeeded)
-  // and everything it staged is durable. Not OK: nothing of the command was
-  // written (UNAVAILABLE when stopping, overloaded or after a storage
-  // failure; the storage error when the group's commit failed).
+  // and everything it staged is durable. Not OK: the command's writes were
+  // not acknowledged. UNAVAILABLE when stopping, overloaded or after an
+  // earlier storage failure: nothing was written. The storage error when
+  // the group's commit failed: the outcome is unknown (a WAL record whose
+  // sync failed may still be replayed at restart), but the store then
+  // refuses all writes, so nothing is built on it; a retry with the same
+  // request id after the restart finds out which.
   absl::Status Execute(Command& command);
 
   // Applies and commits every queued command, then refuses new ones.
@@ -76,18 +88,30 @@ class Sequencer {
   storage::v1::SequencerState state() const;
 
  private:
+  struct Group;
+
   Sequencer(storage::Store& store, const Clock& clock, storage::v1::SequencerState state);
-  void Run();
-  void RunGroup(std::deque<Command*>& group);
+  // The next group's commands; empty once stopping and the queue is drained.
+  std::deque<Command*> TakeCommands();
+  void ApplyLoop(storage::v1::SequencerState state);
+  void CommitLoop();
 
   storage::Store& store_;
   const Clock& clock_;
   mutable absl::Mutex mutex_;
   std::deque<Command*> queue_ ABSL_GUARDED_BY(mutex_);
+  size_t queued_entries_ ABSL_GUARDED_BY(mutex_) = 0;
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
+  // Applied groups waiting for the committer, oldest first.
+  std::deque<std::shared_ptr<Group>> to_commit_ ABSL_GUARDED_BY(mutex_);
+  uint64_t groups_applied_ ABSL_GUARDED_BY(mutex_) = 0;
+  uint64_t groups_done_ ABSL_GUARDED_BY(mutex_) = 0;  // committed or failed
+  bool applier_done_ ABSL_GUARDED_BY(mutex_) = false;
+  absl::Status first_failure_ ABSL_GUARDED_BY(mutex_);
   storage::v1::SequencerState state_ ABSL_GUARDED_BY(mutex_);
   SequencerStats stats_ ABSL_GUARDED_BY(mutex_);
-  std::thread writer_;
+  std::thread applier_;
+  std::thread committer_;
 };
 
 }  // namespace creditbank::domain

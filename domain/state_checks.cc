@@ -7,8 +7,11 @@
 
 namespace creditbank::domain {
 
-absl::Status RequireOpenAccount(UnitOfWork& work, uint64_t account_number,
-                                absl::string_view field) {
+namespace {
+
+// Checks the account exists and, unless `frozen_is_fine`, that it is active.
+absl::Status RequireAccountStatus(UnitOfWork& work, uint64_t account_number,
+                                  absl::string_view field, bool frozen_is_fine) {
   ASSIGN_OR_RETURN(const storage::v1::AccountRecord* account,
                    work.FindAccount(account_number));
   const std::string number = FormatAccountNumber(account_number);
@@ -20,12 +23,25 @@ absl::Status RequireOpenAccount(UnitOfWork& work, uint64_t account_number,
     case accounts::v1::ACCOUNT_STATUS_ACTIVE:
       return absl::OkStatus();
     case accounts::v1::ACCOUNT_STATUS_FROZEN:
+      if (frozen_is_fine) return absl::OkStatus();
       return FieldError(absl::StatusCode::kFailedPrecondition, reason::kAccountFrozen, field,
                         absl::StrCat("account ", number, " is frozen and takes no new entries"));
     default:
       return FieldError(absl::StatusCode::kFailedPrecondition, reason::kAccountClosed, field,
                         absl::StrCat("account ", number, " is closed and takes no new entries"));
   }
+}
+
+}  // namespace
+
+absl::Status RequireOpenAccount(UnitOfWork& work, uint64_t account_number,
+                                absl::string_view field) {
+  return RequireAccountStatus(work, account_number, field, /*frozen_is_fine=*/false);
+}
+
+absl::Status RequireAccountNotClosed(UnitOfWork& work, uint64_t account_number,
+                                     absl::string_view field) {
+  return RequireAccountStatus(work, account_number, field, /*frozen_is_fine=*/true);
 }
 
 absl::StatusOr<const institutions::v1::Institution*> RequireInstitution(

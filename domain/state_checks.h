@@ -16,6 +16,10 @@ namespace creditbank::domain {
 absl::Status RequireOpenAccount(UnitOfWork& work, uint64_t account_number,
                                 absl::string_view field);
 
+// NOT_FOUND when absent; FAILED_PRECONDITION when closed.
+absl::Status RequireAccountNotClosed(UnitOfWork& work, uint64_t account_number,
+                                     absl::string_view field);
+
 // NOT_FOUND when the institution is not registered.
 absl::StatusOr<const institutions::v1::Institution*> RequireInstitution(
     UnitOfWork& work, absl::string_view code, absl::string_view field);

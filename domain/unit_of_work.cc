@@ -25,11 +25,26 @@ absl::StatusOr<Message> ParseRecord(const std::string& bytes, absl::string_view 
 }  // namespace
 
 UnitOfWork::UnitOfWork(const storage::Store& store, storage::WriteBatch& batch,
-                       records::SequencerState state, absl::Time now)
-    : store_(store), batch_(batch), state_(std::move(state)), now_(now) {}
+                       records::SequencerState state, absl::Time now,
+                       const UnitOfWork* previous)
+    : store_(store), batch_(batch), state_(std::move(state)), now_(now), previous_(previous) {}
+
+template <typename Map, typename Key>
+const typename Map::mapped_type* UnitOfWork::Staged(Map UnitOfWork::*map, const Key& key) const {
+  if (auto it = (this->*map).find(key); it != (this->*map).end()) return &it->second;
+  if (previous_ != nullptr) {
+    if (auto it = (previous_->*map).find(key); it != (previous_->*map).end()) {
+      return &it->second;
+    }
+  }
+  return nullptr;
+}
 
 absl::StatusOr<const records::AccountRecord*> UnitOfWork::FindAccount(uint64_t account_number) {
   if (auto it = accounts_.find(account_number); it != accounts_.end()) return &it->second;
+  if (const records::AccountRecord* known = Staged(&UnitOfWork::accounts_, account_number)) {
+    return &accounts_.emplace(account_number, *known).first->second;
+  }
   ASSIGN_OR_RETURN(std::optional<std::string> bytes,
                    store_.Get(Table::kAccounts, storage::AccountKey(account_number)));
   if (!bytes) return nullptr;
@@ -41,12 +56,16 @@ absl::StatusOr<const records::AccountRecord*> UnitOfWork::FindAccount(uint64_t a
 absl::StatusOr<std::optional<uint64_t>> UnitOfWork::FindAccountByIdentity(
     absl::string_view hmac) {
   std::string key(hmac);
-  if (auto it = identities_.find(key); it != identities_.end()) return it->second;
+  if (const std::optional<uint64_t>* known = Staged(&UnitOfWork::identities_, key)) {
+    return *known;
+  }
   ASSIGN_OR_RETURN(std::optional<std::string> bytes, store_.Get(Table::kIdentityIndex, key));
   std::optional<uint64_t> number;
   if (bytes) {
     number = storage::ReadUint64(*bytes, 0);
-    if (!number) return absl::DataLossError("stored identity index entry is truncated");
+    if (!number || bytes->size() != 8) {
+      return absl::DataLossError("stored identity index entry is damaged");
+    }
   }
   identities_.emplace(std::move(key), number);
   return number;
@@ -57,11 +76,15 @@ absl::StatusOr<const institutions::v1::Institution*> UnitOfWork::FindInstitution
   std::string key(code);
   auto it = institutions_.find(key);
   if (it == institutions_.end()) {
-    ASSIGN_OR_RETURN(std::optional<std::string> bytes, store_.Get(Table::kInstitutions, key));
     std::optional<institutions::v1::Institution> institution;
-    if (bytes) {
-      ASSIGN_OR_RETURN(institution,
-                       ParseRecord<institutions::v1::Institution>(*bytes, "institution"));
+    if (const auto* known = Staged(&UnitOfWork::institutions_, key)) {
+      institution = *known;
+    } else {
+      ASSIGN_OR_RETURN(std::optional<std::string> bytes, store_.Get(Table::kInstitutions, key));
+      if (bytes) {
+        ASSIGN_OR_RETURN(institution,
+                         ParseRecord<institutions::v1::Institution>(*bytes, "institution"));
+      }
     }
     it = institutions_.emplace(std::move(key), std::move(institution)).first;
   }
@@ -70,8 +93,9 @@ absl::StatusOr<const institutions::v1::Institution*> UnitOfWork::FindInstitution
 
 absl::StatusOr<std::optional<records::IdempotencyRecord>> UnitOfWork::FindRequest(
     absl::string_view key) {
-  if (auto it = staged_requests_.find(std::string(key)); it != staged_requests_.end()) {
-    return it->second;
+  if (const records::IdempotencyRecord* staged =
+          Staged(&UnitOfWork::staged_requests_, std::string(key))) {
+    return *staged;
   }
   ASSIGN_OR_RETURN(std::optional<std::string> bytes, store_.Get(Table::kIdempotency, key));
   if (!bytes) return std::nullopt;
@@ -80,8 +104,12 @@ absl::StatusOr<std::optional<records::IdempotencyRecord>> UnitOfWork::FindReques
 
 absl::StatusOr<const ledger::v1::Entry*> UnitOfWork::FindEntry(uint64_t entry_id) {
   if (auto it = entries_.find(entry_id); it != entries_.end()) return &it->second;
-  ASSIGN_OR_RETURN(std::optional<std::string> bytes,
-                   store_.Get(Table::kEntries, storage::EntryKey(entry_id)));
+  std::optional<std::string> bytes;
+  if (const std::string* staged = Staged(&UnitOfWork::staged_entries_, entry_id)) {
+    bytes = *staged;
+  } else {
+    ASSIGN_OR_RETURN(bytes, store_.Get(Table::kEntries, storage::EntryKey(entry_id)));
+  }
   if (!bytes) return nullptr;
   ASSIGN_OR_RETURN(ledger::v1::Entry entry, ParseRecord<ledger::v1::Entry>(*bytes, "entry"));
   if (entry.entry_id() != entry_id) {
@@ -92,14 +120,14 @@ absl::StatusOr<const ledger::v1::Entry*> UnitOfWork::FindEntry(uint64_t entry_id
 }
 
 absl::StatusOr<std::optional<uint64_t>> UnitOfWork::FindReversal(uint64_t entry_id) {
-  if (auto it = staged_reversals_.find(entry_id); it != staged_reversals_.end()) {
-    return it->second;
-  }
+  if (const uint64_t* staged = Staged(&UnitOfWork::staged_reversals_, entry_id)) return *staged;
   ASSIGN_OR_RETURN(std::optional<std::string> bytes,
                    store_.Get(Table::kReversals, storage::EntryKey(entry_id)));
   if (!bytes) return std::nullopt;
   std::optional<uint64_t> reversal = storage::ReadUint64(*bytes, 0);
-  if (!reversal) return absl::DataLossError("stored reversal index entry is truncated");
+  if (!reversal || bytes->size() != 8) {
+    return absl::DataLossError("stored reversal index entry is damaged");
+  }
   return reversal;
 }
 
@@ -135,9 +163,12 @@ uint64_t UnitOfWork::AppendEntry(uint64_t account_number, ledger::v1::Entry entr
   const uint64_t entry_id = state_.next_entry_id();
   state_.set_next_entry_id(entry_id + 1);
   entry.set_entry_id(entry_id);
-  batch_.Put(Table::kEntries, storage::EntryKey(entry_id), entry.SerializeAsString());
+  std::string bytes = entry.SerializeAsString();
+  batch_.Put(Table::kEntries, storage::EntryKey(entry_id), bytes);
   batch_.Put(Table::kAccountEntries, storage::AccountEntryKey(account_number, entry_id), "");
-  entries_.emplace(entry_id, std::move(entry));
+  // Kept serialized: parsed only if a later command of this group (or the
+  // next) reads it back, which is rare.
+  staged_entries_.emplace(entry_id, std::move(bytes));
   return entry_id;
 }
 
@@ -157,26 +188,16 @@ void UnitOfWork::DeleteExpiry(uint64_t account_number, uint64_t entry_id) {
   batch_.Delete(Table::kExpiry, storage::ExpiryKey(account_number, entry_id));
 }
 
-absl::StatusOr<records::BalanceRecord*> UnitOfWork::MutableBalance(uint64_t account_number,
-                                                                   uint32_t sector,
-                                                                   uint32_t framework_level) {
-  BucketKey key{account_number, sector, framework_level};
-  if (auto it = balances_.find(key); it != balances_.end()) return &it->second;
-  ASSIGN_OR_RETURN(std::optional<std::string> bytes,
-                   store_.Get(Table::kBalances,
-                              storage::BalanceKey(account_number, sector, framework_level)));
-  records::BalanceRecord record;
-  if (bytes) {
-    ASSIGN_OR_RETURN(record, ParseRecord<records::BalanceRecord>(*bytes, "balance"));
-  }
-  return &balances_.emplace(key, std::move(record)).first->second;
+records::BalanceRecord& UnitOfWork::BalanceDelta(uint64_t account_number, uint32_t sector,
+                                                 uint32_t framework_level) {
+  return balances_[BucketKey{account_number, sector, framework_level}];
 }
 
 void UnitOfWork::Finish() {
-  for (const auto& [key, record] : balances_) {
+  for (const auto& [key, record] : balances_) {  // deltas
     const auto& [account_number, sector, level] = key;
-    batch_.Put(Table::kBalances, storage::BalanceKey(account_number, sector, level),
-               record.SerializeAsString());
+    batch_.Merge(Table::kBalances, storage::BalanceKey(account_number, sector, level),
+                 record.SerializeAsString());
   }
   if (state_changed_ || batch_.Count() > 0) {
     // Recorded so that a restarted server never stamps a time earlier than

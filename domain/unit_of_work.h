@@ -1,7 +1,10 @@
 // UnitOfWork: the state one sequencer group reads and the writes it stages.
 // Reads see the writes staged earlier in the same group (so two requests
-// with the same request id in one group are still one entry); the writes
-// go to one storage::WriteBatch that the sequencer commits atomically.
+// with the same request id in one group are still one entry), then those
+// of the previous group when it may still be committing (the sequencer
+// applies a group while the one before it commits), then the store. The
+// writes go to one storage::WriteBatch that the sequencer commits
+// atomically.
 //
 // Commands use it as check-then-stage: read and check everything first,
 // and stage writes only once the command is known to succeed, so a failed
@@ -30,8 +33,11 @@ namespace records = ::creditbank::storage::v1;
 
 class UnitOfWork {
  public:
+  // `previous`: the group applied just before, whose batch may not be
+  // committed yet; it must outlive this one's Apply. Null when committed.
   UnitOfWork(const storage::Store& store, storage::WriteBatch& batch,
-             records::SequencerState state, absl::Time now);
+             records::SequencerState state, absl::Time now,
+             const UnitOfWork* previous = nullptr);
 
   absl::Time now() const { return now_; }
   // The counters as they will be once this group commits.
@@ -56,30 +62,40 @@ class UnitOfWork {
   void PutReversal(uint64_t reversed_entry_id, uint64_t reversal_entry_id);
   void PutExpiry(uint64_t account_number, uint64_t entry_id, const records::ExpiryRecord& record);
   void DeleteExpiry(uint64_t account_number, uint64_t entry_id);
-  // The balance bucket, loaded on first use; staged when the group finishes.
-  absl::StatusOr<records::BalanceRecord*> MutableBalance(uint64_t account_number,
-                                                         uint32_t sector,
-                                                         uint32_t framework_level);
+  // The group's change to one balance bucket, merged into the stored
+  // balance when the group commits (see storage/balance_merge.h): staging
+  // a balance change never reads, so it cannot fail.
+  records::BalanceRecord& BalanceDelta(uint64_t account_number, uint32_t sector,
+                                       uint32_t framework_level);
 
-  // Stages the touched balances and the sequencer state. Call once, last.
+  // Stages the balance deltas and the sequencer state. Call once, last.
   void Finish();
 
  private:
   using BucketKey = std::tuple<uint64_t, uint32_t, uint32_t>;
 
+  // The value of `key` in this group's `map`, else in the previous
+  // group's, else nullptr.
+  template <typename Map, typename Key>
+  const typename Map::mapped_type* Staged(Map UnitOfWork::*map, const Key& key) const;
+
   const storage::Store& store_;
   storage::WriteBatch& batch_;
   records::SequencerState state_;
   const absl::Time now_;
+  const UnitOfWork* const previous_;
   bool state_changed_ = false;
 
+  // Read (or written) records, so each is read from the store once.
   std::unordered_map<uint64_t, records::AccountRecord> accounts_;
   std::unordered_map<std::string, std::optional<uint64_t>> identities_;
   std::unordered_map<std::string, std::optional<institutions::v1::Institution>> institutions_;
-  std::unordered_map<std::string, records::IdempotencyRecord> staged_requests_;
   std::unordered_map<uint64_t, ledger::v1::Entry> entries_;
+  // Written by this group only.
+  std::unordered_map<std::string, records::IdempotencyRecord> staged_requests_;
+  std::unordered_map<uint64_t, std::string> staged_entries_;  // serialized
   std::unordered_map<uint64_t, uint64_t> staged_reversals_;
-  std::map<BucketKey, records::BalanceRecord> balances_;
+  std::map<BucketKey, records::BalanceRecord> balances_;  // this group's deltas
 };
 
 }  // namespace creditbank::domain

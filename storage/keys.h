@@ -14,6 +14,8 @@ namespace creditbank::storage {
 // Meta table keys.
 inline constexpr absl::string_view kSequencerStateKey = "sequencer_state";
 inline constexpr absl::string_view kSchemaVersionKey = "schema_version";
+// The on-disk format version this build reads and writes (docs/storage.md).
+inline constexpr absl::string_view kSchemaVersion = "1";
 
 void AppendUint64(std::string& out, uint64_t value);
 // Reads 8 big-endian bytes at `offset`; nullopt when `bytes` is too short.

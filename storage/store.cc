@@ -11,6 +11,9 @@
 #include "rocksdb/table.h"
 #include "rocksdb/utilities/options_util.h"
 #include "rocksdb/write_batch.h"
+#include "rocksdb/write_buffer_manager.h"
+#include "storage/balance_merge.h"
+#include "storage/keys.h"
 #include "storage/rocksdb_status.h"
 
 namespace creditbank::storage {
@@ -107,7 +110,7 @@ class RocksStore final : public Store {
              std::vector<rocksdb::ColumnFamilyHandle*> families,
              bool read_only)
       : db_(std::move(db)), families_(std::move(families)),
-        write_stopped_(read_only) {}
+        read_only_(read_only), write_stopped_(read_only) {}
 
   ~RocksStore() override {
     for (rocksdb::ColumnFamilyHandle* family : families_) {
@@ -178,6 +181,9 @@ class RocksStore final : public Store {
   }
 
   absl::Status Commit(WriteBatch& batch) override {
+    if (read_only_) {
+      return absl::FailedPreconditionError("storage commit: the store was opened read-only");
+    }
     if (write_stopped_.load(std::memory_order_acquire)) {
       return absl::UnavailableError(
           "storage stopped accepting writes after an earlier write failure; "
@@ -196,6 +202,27 @@ class RocksStore final : public Store {
       return ToAbslStatus(status, "commit");
     }
     return absl::OkStatus();
+  }
+
+  // A new store is stamped with kSchemaVersion; an existing one must carry
+  // it, so a build never misreads data written in a format it predates.
+  absl::Status CheckSchemaVersion() {
+    absl::StatusOr<std::optional<std::string>> stored = Get(Table::kMeta, kSchemaVersionKey, nullptr);
+    if (!stored.ok()) return stored.status();
+    if (*stored) {
+      if (**stored == kSchemaVersion) return absl::OkStatus();
+      return absl::FailedPreconditionError(absl::StrCat(
+          "storage open: the data directory has schema version ", **stored,
+          "; this build reads version ", kSchemaVersion));
+    }
+    if (read_only_) return absl::OkStatus();  // an empty store, nothing to misread
+    rocksdb::WriteOptions write_options;
+    write_options.sync = true;
+    return ToAbslStatus(
+        db_->Put(write_options, Family(Table::kMeta),
+                 rocksdb::Slice(kSchemaVersionKey.data(), kSchemaVersionKey.size()),
+                 rocksdb::Slice(kSchemaVersion.data(), kSchemaVersion.size())),
+        "write schema version");
   }
 
   bool write_stopped() const override {
@@ -219,6 +246,7 @@ class RocksStore final : public Store {
 
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> families_;
+  const bool read_only_;
   std::atomic<bool> write_stopped_;
 };
 
@@ -231,6 +259,13 @@ void WriteBatch::Put(Table table, absl::string_view key, absl::string_view value
   impl_->batch
       .Put((*impl_->families)[static_cast<int>(table)], rocksdb::Slice(key.data(), key.size()),
            rocksdb::Slice(value.data(), value.size()))
+      .PermitUncheckedError();
+}
+
+void WriteBatch::Merge(Table table, absl::string_view key, absl::string_view value) {
+  impl_->batch
+      .Merge((*impl_->families)[static_cast<int>(table)], rocksdb::Slice(key.data(), key.size()),
+             rocksdb::Slice(value.data(), value.size()))
       .PermitUncheckedError();
 }
 
@@ -254,12 +289,19 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   // and so precede any torn tail.
   db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   db_options.paranoid_checks = true;
+  // Bounds memory (all memtables together) and recovery time (WAL to
+  // replay after a crash): past either, the oldest memtables are flushed.
+  db_options.write_buffer_manager =
+      std::make_shared<rocksdb::WriteBufferManager>(options.memtable_budget_bytes);
+  db_options.max_total_wal_size = options.max_wal_bytes;
 
   std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (absl::string_view name : kTableNames) {
     descriptors.emplace_back(std::string(name), TableOptions(options, cache));
   }
+  descriptors[static_cast<int>(Table::kBalances)].options.merge_operator =
+      NewBalanceMergeOperator();
 
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw_db = nullptr;
@@ -273,8 +315,11 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
     return ToAbslStatus(status, absl::StrCat("open ", options.path));
   }
   std::unique_ptr<rocksdb::DB> db(raw_db);
-  return std::unique_ptr<Store>(
+  auto store = std::unique_ptr<RocksStore>(
       new RocksStore(std::move(db), std::move(handles), options.read_only));
+  absl::Status schema = store->CheckSchemaVersion();
+  if (!schema.ok()) return schema;
+  return std::unique_ptr<Store>(std::move(store));
 }
 
 std::string PrefixUpperBound(absl::string_view prefix) {

@@ -33,6 +33,11 @@ struct StoreOptions {
   size_t block_cache_bytes = size_t{256} << 20;
   // Memtable size per table before a flush.
   size_t write_buffer_bytes = size_t{64} << 20;
+  // All memtables together; past it the largest is flushed.
+  size_t memtable_budget_bytes = size_t{256} << 20;
+  // Write-ahead log kept before old memtables are flushed: bounds the time
+  // a restart spends replaying it.
+  uint64_t max_wal_bytes = uint64_t{1} << 30;
   // Fail when the data directory does not hold a store yet (--check).
   bool must_exist = false;
   // Open read-only (consistency checks of a stopped server's data).
@@ -49,6 +54,8 @@ class WriteBatch {
 
   void Put(Table table, absl::string_view key, absl::string_view value);
   void Delete(Table table, absl::string_view key);
+  // Adds a delta to a row of a table with a merge operator (kBalances).
+  void Merge(Table table, absl::string_view key, absl::string_view value);
   size_t Count() const;
   size_t ByteSize() const;
   void Clear();
@@ -88,7 +95,8 @@ class Store {
       Table table, absl::string_view key,
       const Snapshot* snapshot = nullptr) const = 0;
 
-  // One result per key, in order; cheaper than Gets one by one.
+  // One result per key, in order, from the latest state; cheaper than Gets
+  // one by one.
   virtual std::vector<absl::StatusOr<std::optional<std::string>>> MultiGet(
       Table table, const std::vector<std::string>& keys) const = 0;
 
@@ -97,7 +105,7 @@ class Store {
       Table table, absl::string_view lower, absl::string_view upper,
       const Snapshot* snapshot = nullptr) const = 0;
 
-  // The last key of the table, or nullopt when it is empty.
+  // The last key of the table in the latest state, or nullopt when empty.
   virtual absl::StatusOr<std::optional<std::string>> LastKey(Table table) const = 0;
 
   virtual std::unique_ptr<Snapshot> TakeSnapshot() const = 0;
@@ -107,7 +115,8 @@ class Store {
   // Atomic, synced write. See the durability note at the top.
   [[nodiscard]] virtual absl::Status Commit(WriteBatch& batch) = 0;
 
-  // True once a commit has failed; every later Commit is UNAVAILABLE.
+  // True once a commit has failed (every later Commit is UNAVAILABLE), and
+  // for a store opened read-only (Commit is FAILED_PRECONDITION).
   virtual bool write_stopped() const = 0;
 
   // Writes memtables to SST files (tests, and before backups).

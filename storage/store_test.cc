@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "creditbank/storage/v1/records.pb.h"
 #include "storage/keys.h"
 #include "storage/table.h"
 #include "tests/testing/file_size_limit.h"
@@ -241,6 +242,62 @@ TEST_F(StoreTest, BatchOfAnotherStoreIsRefused) {
   EXPECT_THAT(other->Commit(foreign), IsOk());
 }
 
+TEST_F(StoreTest, BalanceDeltasAddUpAcrossBatchesFlushesAndReopen) {
+  const std::string key = BalanceKey(6212345678901232, 2, 6);
+  auto merge = [&](int64_t credits, uint64_t entries) {
+    v1::BalanceRecord delta;
+    delta.set_recorded_credits_milli(credits);
+    delta.set_entry_count(entries);
+    WriteBatch batch = store_->NewBatch();
+    batch.Merge(Table::kBalances, key, delta.SerializeAsString());
+    ASSERT_THAT(store_->Commit(batch), IsOk());
+  };
+  auto read = [&] {
+    absl::StatusOr<std::optional<std::string>> bytes = store_->Get(Table::kBalances, key);
+    EXPECT_THAT(bytes, IsOk());
+    v1::BalanceRecord total;
+    EXPECT_TRUE(bytes.ok() && bytes->has_value() && total.ParseFromString(**bytes));
+    return total;
+  };
+  merge(3000, 1);
+  merge(2500, 1);
+  EXPECT_EQ(read().recorded_credits_milli(), 5500);
+  ASSERT_THAT(store_->Flush(), IsOk());
+  merge(-500, 0);
+  v1::BalanceRecord total = read();
+  EXPECT_EQ(total.recorded_credits_milli(), 5000);
+  EXPECT_EQ(total.entry_count(), 2u);
+  store_.reset();
+  store_ = OpenOrDie(SmallOptions(path()));
+  EXPECT_EQ(read().recorded_credits_milli(), 5000);
+}
+
+TEST_F(StoreTest, UndecodableBalanceDeltaIsDataLoss) {
+  WriteBatch batch = store_->NewBatch();
+  batch.Merge(Table::kBalances, BalanceKey(1, 1, 1), "\xff\xff not a BalanceRecord");
+  ASSERT_THAT(store_->Commit(batch), IsOk());
+  EXPECT_THAT(store_->Get(Table::kBalances, BalanceKey(1, 1, 1)),
+              StatusIs(absl::StatusCode::kDataLoss));
+}
+
+TEST(StoreOpenTest, RefusesAStoreOfAnotherSchemaVersion) {
+  TempDir dir;
+  {
+    std::unique_ptr<Store> store = OpenOrDie(SmallOptions(dir.File("data")));
+    ASSERT_NE(store, nullptr);
+    absl::StatusOr<std::optional<std::string>> version =
+        store->Get(Table::kMeta, kSchemaVersionKey);
+    ASSERT_THAT(version, IsOk());
+    EXPECT_THAT(*version, Optional(std::string(kSchemaVersion)));
+    WriteBatch batch = store->NewBatch();
+    batch.Put(Table::kMeta, kSchemaVersionKey, "99");
+    ASSERT_THAT(store->Commit(batch), IsOk());
+  }
+  absl::StatusOr<std::unique_ptr<Store>> reopened = Store::Open(SmallOptions(dir.File("data")));
+  EXPECT_THAT(reopened, StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(reopened.status().message(), HasSubstr("schema version 99"));
+}
+
 TEST(StoreOpenTest, MustExistRefusesAnEmptyDirectory) {
   TempDir dir;
   StoreOptions options = SmallOptions(dir.File("missing"));
@@ -279,7 +336,7 @@ TEST(StoreOpenTest, ReadOnlyStoreReadsButNeverWrites) {
   EXPECT_TRUE(store->write_stopped());
   WriteBatch batch = store->NewBatch();
   batch.Put(Table::kInstitutions, "4150010617", "重庆大学");
-  EXPECT_THAT(store->Commit(batch), StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_THAT(store->Commit(batch), StatusIs(absl::StatusCode::kFailedPrecondition));
 }
 
 TEST(StoreOpenTest, ReadOnlyOfMissingDirectoryFailsWithoutCreatingIt) {

@@ -48,15 +48,21 @@ absl::StatusOr<std::string> NewKeyFileContents() {
   return json.dump(2) + "\n";
 }
 
-// Writes a new key file atomically: a temporary file created 0600 with
-// O_EXCL, synced, renamed into place, directory synced.
+// Writes a new key file atomically: a temporary file (unique to this
+// process) created 0600, synced, then hard-linked into place — link() fails
+// when the key file already exists, so of two servers starting at once
+// exactly one creates it and both then read the same keys. Directory synced.
 absl::Status CreateKeyFile(const std::string& path) {
   ASSIGN_OR_RETURN(std::string contents, NewKeyFileContents());
   std::filesystem::path target(path);
   std::filesystem::path directory = target.parent_path().empty() ? "." : target.parent_path();
   std::error_code error;
   std::filesystem::create_directories(directory, error);
-  std::string temporary = absl::StrCat(path, ".tmp");
+  if (error) {
+    return absl::UnavailableError(absl::StrCat("key file directory ", directory.string(), ": ",
+                                               error.message()));
+  }
+  std::string temporary = absl::StrCat(path, ".", ::getpid(), ".tmp");
   ::unlink(temporary.c_str());
   int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, kKeyFileMode);
   if (fd < 0) return ErrnoError("create", temporary);
@@ -64,8 +70,18 @@ absl::Status CreateKeyFile(const std::string& path) {
                      static_cast<ssize_t>(contents.size()) &&
                  ::fsync(fd) == 0;
   ::close(fd);
-  if (!written) return ErrnoError("write", temporary);
-  if (::rename(temporary.c_str(), path.c_str()) != 0) return ErrnoError("rename", path);
+  if (!written) {
+    absl::Status status = ErrnoError("write", temporary);
+    ::unlink(temporary.c_str());
+    return status;
+  }
+  const bool linked = ::link(temporary.c_str(), path.c_str()) == 0;
+  const int link_errno = errno;
+  ::unlink(temporary.c_str());
+  if (!linked && link_errno != EEXIST) {
+    errno = link_errno;
+    return ErrnoError("link", path);
+  }
   int directory_fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (directory_fd >= 0) {
     ::fsync(directory_fd);

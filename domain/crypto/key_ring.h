@@ -29,8 +29,9 @@ struct KeyRing {
 };
 
 // Reads the key file, or creates it (mode 0600, fresh random keys) when it
-// does not exist. FAILED_PRECONDITION when its permissions are too open;
-// DATA_LOSS when it is unreadable or malformed.
+// does not exist. FAILED_PRECONDITION when its permissions are too open or
+// it is not a regular file; UNAVAILABLE when it cannot be read or created
+// (an I/O error); DATA_LOSS when its contents are malformed.
 absl::StatusOr<KeyRing> LoadOrCreateKeyRing(const std::string& path);
 
 // Parses key file contents (exposed for tests).

@@ -44,6 +44,15 @@ bool IsControl(uint32_t code_point) {
   return code_point < 0x20 || (code_point >= 0x7f && code_point <= 0x9f);
 }
 
+// Zero-width and bidirectional formatting characters: invisible, and able
+// to make a name or title display as something other than what it is.
+bool IsInvisibleFormat(uint32_t code_point) {
+  return (code_point >= 0x200b && code_point <= 0x200f) ||  // zero width, LRM, RLM
+         (code_point >= 0x202a && code_point <= 0x202e) ||  // bidi embeddings/overrides
+         (code_point >= 0x2066 && code_point <= 0x2069) ||  // bidi isolates
+         code_point == 0x2060 || code_point == 0xfeff;      // word joiner, BOM
+}
+
 bool IsSpace(uint32_t code_point) {
   return code_point == ' ' || code_point == 0x3000 /* ideographic space */ ||
          code_point == 0xa0;
@@ -84,6 +93,9 @@ std::string CheckDisplayText(absl::string_view text, size_t min_characters,
     if (!code_point) return absl::StrCat("is not valid UTF-8 (at byte ", at, ")");
     if (IsControl(*code_point)) {
       return absl::StrCat("contains a control character (at byte ", at, ")");
+    }
+    if (IsInvisibleFormat(*code_point)) {
+      return absl::StrCat("contains an invisible formatting character (at byte ", at, ")");
     }
     if (characters == 0) first = *code_point;
     last = *code_point;

@@ -20,7 +20,8 @@ std::optional<size_t> Utf8Length(absl::string_view text);
 
 // Human-readable text (names, titles, reasons): well-formed UTF-8, between
 // `min_characters` and `max_characters` code points, no control characters
-// (C0, DEL, C1), no leading or trailing white space.
+// (C0, DEL, C1), no zero-width or bidirectional formatting characters, no
+// leading or trailing white space.
 std::string CheckDisplayText(absl::string_view text, size_t min_characters,
                              size_t max_characters);
 

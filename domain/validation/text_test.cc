@@ -99,6 +99,12 @@ TEST(CheckDisplayTextTest, AcceptsAndRejectsByRule) {
       {"trailing ideographic space", "张伟\u3000", 1, 64,
        "must not start or end with white space"},
       {"leading no-break space", "\u00a0张伟", 1, 64, "must not start or end with white space"},
+      {"zero width space", "张\u200b伟", 1, 64,
+       "contains an invisible formatting character (at byte 3)"},
+      {"right-to-left override", "\u202e学大庆重", 1, 64,
+       "contains an invisible formatting character (at byte 0)"},
+      {"bidi isolate", "高数\u2066A\u2069", 1, 64, "contains an invisible formatting character"},
+      {"byte order mark", "\ufeff高等数学", 1, 200, "contains an invisible formatting character"},
   };
   for (const DisplayCase& c : cases) {
     const std::string why = CheckDisplayText(c.text, c.min, c.max);
