@@ -19,9 +19,9 @@ class LedgerService final : public ledger_v1::LedgerService::Service {
   grpc::Status RecordOutcomes(grpc::ServerContext*,
                               const ledger_v1::RecordOutcomesRequest* request,
                               ledger_v1::RecordOutcomesResponse* response) override;
-  // Each chunk is committed before its response is written; a chunk that
-  // fails as a whole ends the stream with its error, and every chunk
-  // answered before it stays recorded.
+  // Several chunks are worked on at once and answered in order, each once
+  // durable; a chunk refused as a whole is answered with its error set and
+  // the stream goes on.
   grpc::Status StreamOutcomes(
       grpc::ServerContext* context,
       grpc::ServerReaderWriter<ledger_v1::RecordOutcomesResponse,

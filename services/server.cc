@@ -88,14 +88,29 @@ absl::Status CreditBankServer::OpenStorage() {
   ASSIGN_OR_RETURN(core_, domain::Core::Open(std::move(store), std::move(keys), clock_));
   handle_.Set(core_.get());
   SetServing(true);
+  storage_watcher_ = std::thread([this] { WatchStorage(); });
   spdlog::info("storage open at {} in {} ms", options_.data_dir,
                absl::ToInt64Milliseconds(clock_.Now() - started));
   return absl::OkStatus();
 }
 
+void CreditBankServer::WatchStorage() {
+  while (!stop_watching_.WaitForNotificationWithTimeout(kStorageWatchInterval)) {
+    if (core_->store().write_stopped()) {
+      spdlog::error(
+          "storage failed and stopped taking writes; health is NOT_SERVING. Reads still "
+          "work. Restart the server once the disk is healthy (acknowledged writes are safe).");
+      SetServing(false);
+      return;
+    }
+  }
+}
+
 void CreditBankServer::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
+  stop_watching_.Notify();
+  if (storage_watcher_.joinable()) storage_watcher_.join();
   SetServing(false);
   // Waits for in-flight calls up to the grace period, then cancels the
   // rest; a cancelled call's write is either committed whole or not at all.

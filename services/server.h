@@ -12,10 +12,12 @@
 
 #include <memory>
 #include <set>
+#include <thread>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "domain/core.h"
@@ -29,6 +31,8 @@ namespace creditbank::services {
 inline constexpr int kMaxRequestBytes = 4 << 20;
 // How long Shutdown waits for in-flight calls before cancelling them.
 inline constexpr absl::Duration kShutdownGrace = absl::Seconds(10);
+// How often the server looks whether storage stopped taking writes.
+inline constexpr absl::Duration kStorageWatchInterval = absl::Milliseconds(500);
 
 // Service names accepted by --services.
 inline constexpr const char* kServiceNames[] = {"accounts", "institutions", "ledger"};
@@ -61,6 +65,9 @@ class CreditBankServer {
  private:
   CreditBankServer(const ServerOptions& options, const Clock& clock);
   void SetServing(bool serving);
+  // Turns health NOT_SERVING once storage fails stop, so load balancers
+  // and operators see it; runs until Shutdown.
+  void WatchStorage();
 
   const ServerOptions options_;
   const Clock& clock_;
@@ -71,6 +78,8 @@ class CreditBankServer {
   std::unique_ptr<domain::Core> core_;
   int port_ = 0;
   bool shut_down_ = false;
+  absl::Notification stop_watching_;
+  std::thread storage_watcher_;
 };
 
 }  // namespace creditbank::services

@@ -156,6 +156,14 @@ bool Importer::ReadAnswer() {
   if (!stream_->Read(&answer)) return false;
   const std::vector<size_t> lines = std::move(in_flight_.front());
   in_flight_.pop_front();
+  if (answer.has_error() && answer.error().code() != 0) {
+    // The chunk was refused as a whole (an unknown or suspended
+    // institution, ...): every later chunk would be too, so stop here and
+    // report it as the upload's error. Nothing of this chunk was recorded.
+    summary_.stream_status = domain::FromRpcStatus(answer.error());
+    stream_->Cancel();
+    return false;
+  }
   if (!Tally(answer, lines)) {
     summary_.stream_status = absl::InternalError(absl::StrCat(
         "the server answered a chunk of ", lines.size(), " outcomes with ",

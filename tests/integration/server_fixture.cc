@@ -1,6 +1,14 @@
 #include "tests/integration/server_fixture.h"
 
+#include <condition_variable>
+#include <mutex>
+
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
@@ -55,6 +63,49 @@ void ServerFixture::Shutdown() {
 void ServerFixture::Restart() {
   Shutdown();
   Start(true);
+}
+
+Health CheckHealth(grpc::Channel& channel, const std::string& service) {
+  std::string request;
+  {
+    google::protobuf::io::StringOutputStream raw(&request);
+    google::protobuf::io::CodedOutputStream out(&raw);
+    out.WriteTag(0x0a);  // field 1, length-delimited
+    out.WriteVarint32(service.size());
+    out.WriteString(service);
+  }
+  grpc::GenericStub stub(channel.shared_from_this());
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  grpc::Slice slice(request);
+  grpc::ByteBuffer request_buffer(&slice, 1);
+  grpc::ByteBuffer response_buffer;
+  std::mutex mutex;
+  std::condition_variable done_signal;
+  bool done = false;
+  grpc::Status status;
+  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request_buffer,
+                 &response_buffer, [&](grpc::Status s) {
+                   std::lock_guard<std::mutex> lock(mutex);
+                   status = s;
+                   done = true;
+                   done_signal.notify_one();
+                 });
+  std::unique_lock<std::mutex> lock(mutex);
+  done_signal.wait(lock, [&] { return done; });
+  if (!status.ok()) return Health::kCallFailed;
+  std::vector<grpc::Slice> slices;
+  if (!response_buffer.Dump(&slices).ok()) return Health::kCallFailed;
+  std::string response;
+  for (const grpc::Slice& part : slices) {
+    response.append(reinterpret_cast<const char*>(part.begin()), part.size());
+  }
+  google::protobuf::io::CodedInputStream in(
+      reinterpret_cast<const uint8_t*>(response.data()), static_cast<int>(response.size()));
+  uint32_t value = 0;
+  if (response.empty()) return Health::kUnknown;  // proto3 default
+  if (in.ReadTag() != 0x08 || !in.ReadVarint32(&value)) return Health::kCallFailed;
+  return static_cast<Health>(value);
 }
 
 void AccreditOverGrpc(domain::CoreClient& client, const std::string& code) {

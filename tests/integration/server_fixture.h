@@ -45,6 +45,11 @@ class ServerFixture {
   std::unique_ptr<services::GrpcCoreClient> client_;
 };
 
+// grpc.health.v1 is served by gRPC itself; its proto is not installed, so
+// CheckHealth encodes its two one-field messages by hand.
+enum class Health { kUnknown = 0, kServing = 1, kNotServing = 2, kCallFailed = -1 };
+Health CheckHealth(grpc::Channel& channel, const std::string& service);
+
 // Registers and accredits `code` (fixtures' BroadScope) through `client`.
 void AccreditOverGrpc(domain::CoreClient& client, const std::string& code);
 

@@ -23,6 +23,8 @@ namespace creditbank {
 namespace {
 
 using ::creditbank::testing::AccreditOverGrpc;
+using ::creditbank::testing::CheckHealth;
+using ::creditbank::testing::Health;
 using ::creditbank::testing::CourseOutcome;
 using ::creditbank::testing::HasField;
 using ::creditbank::testing::HasReason;
@@ -34,53 +36,6 @@ using ::creditbank::testing::ServerFixture;
 using ::creditbank::testing::StatusIs;
 using ::testing::UnorderedElementsAre;
 namespace ledger_v1 = ::creditbank::ledger::v1;
-
-// grpc.health.v1 is served by gRPC itself; its proto is not installed, so
-// the two one-field messages are encoded by hand.
-enum class Health { kUnknown = 0, kServing = 1, kNotServing = 2, kCallFailed = -1 };
-
-Health CheckHealth(grpc::Channel& channel, const std::string& service) {
-  std::string request;
-  {
-    google::protobuf::io::StringOutputStream raw(&request);
-    google::protobuf::io::CodedOutputStream out(&raw);
-    out.WriteTag(0x0a);  // field 1, length-delimited
-    out.WriteVarint32(service.size());
-    out.WriteString(service);
-  }
-  grpc::GenericStub stub(channel.shared_from_this());
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  grpc::Slice slice(request);
-  grpc::ByteBuffer request_buffer(&slice, 1);
-  grpc::ByteBuffer response_buffer;
-  std::mutex mutex;
-  std::condition_variable done_signal;
-  bool done = false;
-  grpc::Status status;
-  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request_buffer,
-                 &response_buffer, [&](grpc::Status s) {
-                   std::lock_guard<std::mutex> lock(mutex);
-                   status = s;
-                   done = true;
-                   done_signal.notify_one();
-                 });
-  std::unique_lock<std::mutex> lock(mutex);
-  done_signal.wait(lock, [&] { return done; });
-  if (!status.ok()) return Health::kCallFailed;
-  std::vector<grpc::Slice> slices;
-  if (!response_buffer.Dump(&slices).ok()) return Health::kCallFailed;
-  std::string response;
-  for (const grpc::Slice& part : slices) {
-    response.append(reinterpret_cast<const char*>(part.begin()), part.size());
-  }
-  google::protobuf::io::CodedInputStream in(
-      reinterpret_cast<const uint8_t*>(response.data()), static_cast<int>(response.size()));
-  uint32_t value = 0;
-  if (response.empty()) return Health::kUnknown;  // proto3 default
-  if (in.ReadTag() != 0x08 || !in.ReadVarint32(&value)) return Health::kCallFailed;
-  return static_cast<Health>(value);
-}
 
 TEST(ServerTest, HealthIsNotServingUntilStorageOpens) {
   ServerFixture fixture(/*open_storage=*/false);
@@ -232,7 +187,7 @@ TEST(ServerTest, TermEndWorkflowOverGrpc) {
   EXPECT_EQ(report.entries_checked(), 19u);
 }
 
-TEST(ServerTest, StreamCommitsEachAcknowledgedChunkAndStopsAtABadOne) {
+TEST(ServerTest, StreamAnswersEveryChunkInOrderAndRefusesBadChunksInBand) {
   ServerFixture fixture;
   AccreditOverGrpc(fixture.client(), "5150013001");
   ASSERT_OK_AND_ASSIGN(accounts::v1::OpenAccountResponse opened,
@@ -242,34 +197,50 @@ TEST(ServerTest, StreamCommitsEachAcknowledgedChunkAndStopsAtABadOne) {
   auto stub = ledger_v1::LedgerService::NewStub(fixture.NewChannel());
   grpc::ClientContext context;
   auto stream = stub->StreamOutcomes(&context);
-  for (int chunk = 0; chunk < 3; ++chunk) {
+  // Six chunks sent ahead without waiting; the fourth names an unknown
+  // institution and is refused as a whole, the others are recorded.
+  constexpr int kChunks = 6;
+  constexpr int kRefused = 3;
+  for (int chunk = 0; chunk < kChunks; ++chunk) {
     ledger_v1::RecordOutcomesRequest request;
-    request.set_institution_code("5150013001");
+    request.set_institution_code(chunk == kRefused ? "9999999999" : "5150013001");
     for (int i = 0; i < 10; ++i) {
       *request.add_outcomes() =
           CourseOutcome(account, absl::StrCat("s-", chunk, "-", i), absl::StrCat("K", i));
     }
     ASSERT_TRUE(stream->Write(request));
-    ledger_v1::RecordOutcomesResponse response;
-    ASSERT_TRUE(stream->Read(&response));
-    EXPECT_EQ(response.results_size(), 10);
   }
-  ledger_v1::RecordOutcomesRequest unknown_institution;
-  unknown_institution.set_institution_code("9999999999");
-  *unknown_institution.add_outcomes() = CourseOutcome(account, "s-x");
-  stream->Write(unknown_institution);
-  ledger_v1::RecordOutcomesResponse ignored;
-  EXPECT_FALSE(stream->Read(&ignored));
-  grpc::Status status = stream->Finish();
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_THAT(services::FromGrpcStatus(status),
-              StatusIs(absl::StatusCode::kNotFound, HasField("institution_code")));
+  ASSERT_TRUE(stream->WritesDone());
+  for (int chunk = 0; chunk < kChunks; ++chunk) {
+    ledger_v1::RecordOutcomesResponse response;
+    ASSERT_TRUE(stream->Read(&response)) << "chunk " << chunk;
+    if (chunk == kRefused) {
+      EXPECT_EQ(response.results_size(), 0);
+      EXPECT_THAT(domain::FromRpcStatus(response.error()),
+                  StatusIs(absl::StatusCode::kNotFound, HasField("institution_code")));
+      continue;
+    }
+    EXPECT_FALSE(response.has_error());
+    ASSERT_EQ(response.results_size(), 10);
+    for (int i = 0; i < 10; ++i) {
+      const ledger_v1::ItemResult& result = response.results(i);
+      ASSERT_FALSE(result.has_error());
+      // The answer belongs to this chunk: its entries carry its request ids.
+      ledger_v1::GetEntryRequest get;
+      get.set_entry_id(result.entry_id());
+      ASSERT_OK_AND_ASSIGN(ledger_v1::Entry entry, fixture.client().GetEntry(get));
+      EXPECT_EQ(entry.outcome().request_id(), absl::StrCat("s-", chunk, "-", i));
+    }
+  }
+  ledger_v1::RecordOutcomesResponse extra;
+  EXPECT_FALSE(stream->Read(&extra));
+  EXPECT_TRUE(stream->Finish().ok());
 
   ledger_v1::ListEntriesRequest list;
   list.set_account_number(account);
   ASSERT_OK_AND_ASSIGN(ledger_v1::ListEntriesResponse entries,
                        fixture.client().ListEntries(list));
-  EXPECT_EQ(entries.entries_size(), 30);
+  EXPECT_EQ(entries.entries_size(), (kChunks - 1) * 10);
 }
 
 TEST(ServerTest, HostsOnlyTheServicesAskedFor) {
