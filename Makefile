@@ -16,7 +16,7 @@ DEB_PACKAGES := cmake ninja-build g++ make pkg-config \
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
   librocksdb-dev libssl-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev \
   libcli11-dev nlohmann-json3-dev libspdlog-dev libgoogle-common-protos-java \
-  rocksdb-tools openssl
+  rocksdb-tools openssl python3
 
 .PHONY: deps configure build build-all run test bench clean
 

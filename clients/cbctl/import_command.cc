@@ -120,8 +120,10 @@ void ReportInterrupted(Session& session, const ImportSummary& summary) {
         << " has its result above (committed). ";
   }
   err << summary.unconfirmed << " rows";
-  if (summary.first_unconfirmed_line != 0) err << " from line " << summary.first_unconfirmed_line;
-  err << " on are not confirmed. "
+  if (summary.first_unconfirmed_line != 0) {
+    err << " from line " << summary.first_unconfirmed_line << " on";
+  }
+  err << " are not confirmed. "
       << (ExitCodeFor(summary.stream_status) == kExitUnreachable
               ? "Run the same import again to finish"
               : "Fix the cause above, then run the same import again")

@@ -159,8 +159,10 @@ bool Importer::ReadAnswer() {
   if (answer.has_error() && answer.error().code() != 0) {
     // The chunk was refused as a whole (an unknown or suspended
     // institution, ...): every later chunk would be too, so stop here and
-    // report it as the upload's error. Nothing of this chunk was recorded.
+    // report it as the upload's error. Nothing of this chunk was recorded:
+    // its rows count among the unconfirmed ones, from its first line.
     summary_.stream_status = domain::FromRpcStatus(answer.error());
+    in_flight_.push_front(lines);
     stream_->Cancel();
     return false;
   }

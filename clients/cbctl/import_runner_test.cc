@@ -48,6 +48,9 @@ struct FakeServer {
   size_t answer_limit = SIZE_MAX;
   absl::Status end_status = absl::UnavailableError("Socket closed");
   bool wrong_result_count = false;
+  // Chunks from this one on (0-based) are refused as a whole, in band.
+  size_t refuse_chunks_from = SIZE_MAX;
+  absl::Status chunk_refusal;
   int streams_opened = 0;
 };
 
@@ -60,6 +63,11 @@ class FakeStream final : public OutcomeChunkStream {
     server_.chunks.push_back(chunk);
     if (ended()) return true;  // taken, never answered
     ledger::v1::RecordOutcomesResponse answer;
+    if (server_.chunks.size() > server_.refuse_chunks_from) {
+      *answer.mutable_error() = domain::ToRpcStatus(server_.chunk_refusal);
+      answers_.push_back(answer);
+      return true;
+    }
     for (int i = 0; i < chunk.outcomes_size(); ++i) {
       const std::string& id = chunk.outcomes(i).request_id();
       ledger::v1::ItemResult* result = answer.add_results();
@@ -264,6 +272,19 @@ TEST_F(ImportRunnerTest, StreamRefusedAtOnceCommitsNothing) {
   EXPECT_EQ(summary.last_committed_line, 0u);
   EXPECT_EQ(summary.first_unconfirmed_line, 2u);
   EXPECT_EQ(summary.unconfirmed, 50u);
+}
+
+TEST_F(ImportRunnerTest, ChunkRefusedInBandStopsTheUploadAtItsFirstLine) {
+  server_.refuse_chunks_from = 2;  // the third chunk: lines 42..61
+  server_.chunk_refusal = domain::FieldError(absl::StatusCode::kFailedPrecondition,
+                                             domain::reason::kInstitutionSuspended,
+                                             "institution_code", "institution 4150013588 is suspended");
+  ASSERT_OK_AND_ASSIGN(ImportSummary summary, Run(Csv(100), 20));
+  EXPECT_THAT(summary.stream_status, StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_EQ(summary.recorded, 40u);
+  EXPECT_EQ(summary.last_committed_line, 41u);
+  EXPECT_EQ(summary.first_unconfirmed_line, 42u);
+  EXPECT_EQ(summary.unconfirmed, 60u);
 }
 
 TEST_F(ImportRunnerTest, AnswerWithTheWrongResultCountStopsTheUpload) {
