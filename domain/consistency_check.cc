@@ -46,6 +46,15 @@ class Checker {
     }
   }
 
+  // A scan that stopped on damaged data (DATA_LOSS, e.g. a balance delta
+  // that does not decode) is a difference to report; other errors mean the
+  // store cannot be read and end the check.
+  absl::Status DamageOrError(const absl::Status& status, absl::string_view what) {
+    if (status.code() != absl::StatusCode::kDataLoss) return status;
+    Differ(absl::StrCat(what, " cannot be read: ", status.message()));
+    return absl::OkStatus();
+  }
+
   absl::StatusOr<std::optional<std::string>> Get(Table table, absl::string_view key) {
     return store_.Get(table, key, snapshot_);
   }
@@ -115,7 +124,7 @@ class Checker {
     if (entry.outcome().kind() == common::OUTCOME_KIND_REVERSAL) {
       ASSIGN_OR_RETURN(std::optional<std::string> reversal,
                        Get(Table::kReversals, storage::EntryKey(entry.reverses_entry_id())));
-      if (!reversal || storage::ReadUint64(*reversal, 0) != id) {
+      if (!reversal || storage::ReadUint64Value(*reversal) != id) {
         Differ(absl::StrCat("reversal ", id, " is missing from the reversal index"));
       }
       if (entry.reverses_entry_id() == 0 || entry.reverses_entry_id() >= id) {
@@ -228,7 +237,9 @@ class Checker {
       }
       expected.erase(it);
     }
-    RETURN_IF_ERROR(cursor->status());
+    if (!cursor->status().ok()) {
+      return DamageOrError(cursor->status(), absl::StrCat("balances of account ", number));
+    }
     for (const auto& [key, record] : expected) {
       Differ(absl::StrCat("account ", number, " sector ", key.first, " level ", key.second,
                           ": no stored balance, the entries give {", record.ShortDebugString(),
@@ -271,7 +282,8 @@ class Checker {
                             " exists without any entry"));
       }
     }
-    return cursor->status();
+    return cursor->status().ok() ? absl::OkStatus()
+                                 : DamageOrError(cursor->status(), TableName(table));
   }
 
   absl::Status CheckAccounts() {
@@ -287,7 +299,7 @@ class Checker {
       }
       ASSIGN_OR_RETURN(std::optional<std::string> indexed,
                        Get(Table::kIdentityIndex, record.identity_hmac()));
-      if (!indexed || storage::ReadUint64(*indexed, 0) != *number) {
+      if (!indexed || storage::ReadUint64Value(*indexed) != *number) {
         Differ(absl::StrCat("account ", record.account_number(),
                             " is missing from the identity index"));
       }
@@ -299,7 +311,7 @@ class Checker {
     std::unique_ptr<storage::Cursor> cursor =
         store_.Scan(Table::kIdentityIndex, "", "", snapshot_);
     for (; cursor->Valid(); cursor->Next()) {
-      std::optional<uint64_t> number = storage::ReadUint64(cursor->value(), 0);
+      std::optional<uint64_t> number = storage::ReadUint64Value(cursor->value());
       ASSIGN_OR_RETURN(std::optional<std::string> bytes,
                        number ? Get(Table::kAccounts, storage::AccountKey(*number))
                               : absl::StatusOr<std::optional<std::string>>(std::nullopt));

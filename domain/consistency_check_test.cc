@@ -179,6 +179,14 @@ TEST(ConsistencyCheckTest, ReportsEachKindOfDamage) {
              record.SerializeAsString());
        },
        {"sector 1 level 7: stored balance has no entries behind it"}},
+      {"balance delta that does not decode",
+       [](storage::Store& store, const Workload& w) {
+         storage::WriteBatch batch = store.NewBatch();
+         batch.Merge(storage::Table::kBalances, storage::BalanceKey(Number(w.first), 2, 6),
+                     "\xff\xff not a delta");
+         ASSERT_THAT(store.Commit(batch), IsOk());
+       },
+       {"cannot be read"}},
       {"account index row deleted",
        [](storage::Store& store, const Workload& w) {
          Delete(store, storage::Table::kAccountEntries,

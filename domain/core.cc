@@ -124,18 +124,22 @@ absl::StatusOr<accounts::v1::Account> Core::GetAccount(const accounts::v1::GetAc
           HmacSha256(keys_.identity_hmac_secret, CanonicalIdentity(identity));
       ASSIGN_OR_RETURN(std::optional<std::string> number,
                        store_->Get(storage::Table::kIdentityIndex, hmac));
-      if (number && number->size() != 8) {
-        return absl::DataLossError("stored identity index entry is damaged");
+      std::optional<uint64_t> account_number;
+      if (number) {
+        account_number = storage::ReadUint64Value(*number);
+        if (!account_number) return absl::DataLossError("stored identity index entry is damaged");
       }
-      std::optional<uint64_t> account_number =
-          number ? storage::ReadUint64(*number, 0) : std::nullopt;
       if (!account_number) {
         return FieldError(absl::StatusCode::kNotFound, reason::kAccountNotFound, "identity",
                           "no account for this identity");
       }
-      ASSIGN_OR_RETURN(storage::v1::AccountRecord record,
-                       LoadAccount(*account_number, "identity"));
-      return ToAccount(record);
+      absl::StatusOr<storage::v1::AccountRecord> record =
+          LoadAccount(*account_number, "identity");
+      if (record.status().code() == absl::StatusCode::kNotFound) {
+        return absl::DataLossError("the identity index names a missing account");
+      }
+      if (!record.ok()) return record.status();
+      return ToAccount(*record);
     }
     case accounts::v1::GetAccountRequest::KEY_NOT_SET:
       break;

@@ -89,8 +89,8 @@ absl::Status Core::AddReversedBy(ledger::v1::Entry& entry, const storage::Snapsh
                    store_->Get(storage::Table::kReversals, storage::EntryKey(entry.entry_id()),
                                snapshot));
   if (!reversal) return absl::OkStatus();
-  std::optional<uint64_t> reversal_id = storage::ReadUint64(*reversal, 0);
-  if (!reversal_id || reversal->size() != 8) {
+  std::optional<uint64_t> reversal_id = storage::ReadUint64Value(*reversal);
+  if (!reversal_id) {
     return absl::DataLossError(absl::StrCat("stored reversal of entry ", entry.entry_id(),
                                             " is damaged"));
   }
@@ -119,8 +119,8 @@ absl::StatusOr<ledger::v1::ListEntriesResponse> Core::ListEntries(
                    DecodePageToken(request.page_token(), fingerprint, "page_token"));
   std::optional<uint64_t> last_entry_id;
   if (!last_key.empty()) {
-    last_entry_id = storage::ReadUint64(last_key, 0);
-    if (!last_entry_id || last_key.size() != 8) {
+    last_entry_id = storage::ReadUint64Value(last_key);
+    if (!last_entry_id) {
       return InvalidField("page_token", "is not a page token issued by this server");
     }
   }

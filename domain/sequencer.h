@@ -62,7 +62,7 @@ struct SequencerStats {
 
 class Sequencer {
  public:
-  // Loads the counters and starts the writer thread.
+  // Loads the counters and starts the applier and committer threads.
   static absl::StatusOr<std::unique_ptr<Sequencer>> Start(storage::Store& store,
                                                           const Clock& clock);
   ~Sequencer();
@@ -74,10 +74,11 @@ class Sequencer {
   // and everything it staged is durable. Not OK: the command's writes were
   // not acknowledged. UNAVAILABLE when stopping, overloaded or after an
   // earlier storage failure: nothing was written. The storage error when
-  // the group's commit failed: the outcome is unknown (a WAL record whose
-  // sync failed may still be replayed at restart), but the store then
-  // refuses all writes, so nothing is built on it; a retry with the same
-  // request id after the restart finds out which.
+  // this group's commit failed, or one before it (a group applied behind a
+  // failed one gets that failure's status): the outcome is unknown (a WAL
+  // record whose sync failed may still be replayed at restart), but the
+  // store then refuses all writes, so nothing is built on it; a retry with
+  // the same request id after the restart finds out which.
   absl::Status Execute(Command& command);
 
   // Applies and commits every queued command, then refuses new ones.

@@ -62,8 +62,8 @@ absl::StatusOr<std::optional<uint64_t>> UnitOfWork::FindAccountByIdentity(
   ASSIGN_OR_RETURN(std::optional<std::string> bytes, store_.Get(Table::kIdentityIndex, key));
   std::optional<uint64_t> number;
   if (bytes) {
-    number = storage::ReadUint64(*bytes, 0);
-    if (!number || bytes->size() != 8) {
+    number = storage::ReadUint64Value(*bytes);
+    if (!number) {
       return absl::DataLossError("stored identity index entry is damaged");
     }
   }
@@ -124,8 +124,8 @@ absl::StatusOr<std::optional<uint64_t>> UnitOfWork::FindReversal(uint64_t entry_
   ASSIGN_OR_RETURN(std::optional<std::string> bytes,
                    store_.Get(Table::kReversals, storage::EntryKey(entry_id)));
   if (!bytes) return std::nullopt;
-  std::optional<uint64_t> reversal = storage::ReadUint64(*bytes, 0);
-  if (!reversal || bytes->size() != 8) {
+  std::optional<uint64_t> reversal = storage::ReadUint64Value(*bytes);
+  if (!reversal) {
     return absl::DataLossError("stored reversal index entry is damaged");
   }
   return reversal;

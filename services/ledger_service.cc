@@ -14,8 +14,9 @@ using domain::CoreClient;
 
 namespace {
 
-// Chunks of one upload stream worked on at once. Two or more let the next
-// chunk join a group commit while the previous one is syncing.
+// Chunks of one upload stream waiting to be answered; with the one being
+// answered and the one just read, at most this + 2 are worked on at once.
+// Two or more let a chunk join a group commit while another is syncing.
 constexpr size_t kMaxChunksInFlightPerStream = 4;
 
 ledger_v1::RecordOutcomesResponse AnswerChunk(CoreClient& core,

@@ -20,8 +20,8 @@ class MergeOperator;
 
 namespace creditbank::storage {
 
-// Adds every integer field of `delta` into `total` (field by field, by
-// reflection, so a field added to BalanceRecord is summed too).
+// Adds every 64-bit integer field of `delta` into `total` (by reflection,
+// so a counter added to BalanceRecord is summed too).
 void AddBalance(const v1::BalanceRecord& delta, v1::BalanceRecord& total);
 
 // The merge operator of the balances table. A delta that does not parse

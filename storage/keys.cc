@@ -17,6 +17,11 @@ std::optional<uint64_t> ReadUint64(absl::string_view bytes, size_t offset) {
   return value;
 }
 
+std::optional<uint64_t> ReadUint64Value(absl::string_view bytes) {
+  if (bytes.size() != 8) return std::nullopt;
+  return ReadUint64(bytes, 0);
+}
+
 std::string EntryKey(uint64_t entry_id) {
   std::string key;
   AppendUint64(key, entry_id);

@@ -20,6 +20,9 @@ inline constexpr absl::string_view kSchemaVersion = "1";
 void AppendUint64(std::string& out, uint64_t value);
 // Reads 8 big-endian bytes at `offset`; nullopt when `bytes` is too short.
 std::optional<uint64_t> ReadUint64(absl::string_view bytes, size_t offset);
+// A value that is exactly one big-endian uint64 (identity index, reversal
+// index); nullopt for any other length.
+std::optional<uint64_t> ReadUint64Value(absl::string_view bytes);
 
 std::string EntryKey(uint64_t entry_id);                   // 8 bytes
 std::string AccountKey(uint64_t account_number);           // 8 bytes

@@ -2,7 +2,7 @@
 // batches, cursors and snapshots. No RocksDB type appears here.
 //
 //   ASSIGN_OR_RETURN(auto store, Store::Open({.path = "./data"}));
-//   WriteBatch batch;
+//   WriteBatch batch = store->NewBatch();
 //   batch.Put(Table::kEntries, EntryKey(7), bytes);
 //   RETURN_IF_ERROR(store->Commit(batch));  // durable (WAL synced) on OK
 //
@@ -33,7 +33,7 @@ struct StoreOptions {
   size_t block_cache_bytes = size_t{256} << 20;
   // Memtable size per table before a flush.
   size_t write_buffer_bytes = size_t{64} << 20;
-  // All memtables together; past it the largest is flushed.
+  // All memtables together; past it the oldest memtable is flushed.
   size_t memtable_budget_bytes = size_t{256} << 20;
   // Write-ahead log kept before old memtables are flushed: bounds the time
   // a restart spends replaying it.

@@ -30,6 +30,23 @@ std::shared_ptr<grpc::Channel> NewChannel(const std::string& server) {
   return grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), arguments);
 }
 
+// Set-up calls are retried while the server is briefly unavailable (a
+// fresh connection under load), as any client would.
+constexpr int kSetUpAttempts = 5;
+constexpr absl::Duration kSetUpBackoff = absl::Milliseconds(200);
+
+template <typename Call>
+auto WithRetries(Call call) -> decltype(call()) {
+  auto result = call();
+  for (int attempt = 1; attempt < kSetUpAttempts && !result.ok() &&
+                        result.status().code() == absl::StatusCode::kUnavailable;
+       ++attempt) {
+    absl::SleepFor(kSetUpBackoff * attempt);
+    result = call();
+  }
+  return result;
+}
+
 std::string BenchResidentId(int n) {
   const absl::CivilDay birth = absl::CivilDay(1960, 1, 1) + n % 15000;
   std::string body = absl::StrFormat("500103%04d%02d%02d%03d", birth.year(), birth.month(),
@@ -43,7 +60,7 @@ absl::Status SetUpInstitution(domain::CoreClient& core, const std::string& code)
   registration.set_name("性能测试职业学院");
   registration.set_sector(common::SECTOR_VOCATIONAL);
   absl::StatusOr<institutions::v1::Institution> registered =
-      core.RegisterInstitution(registration);
+      WithRetries([&] { return core.RegisterInstitution(registration); });
   if (!registered.ok()) return registered.status();
   if (registered->status() == institutions::v1::INSTITUTION_STATUS_ACCREDITED) {
     return absl::OkStatus();
@@ -71,7 +88,8 @@ absl::StatusOr<std::vector<std::string>> SetUpAccounts(const BenchOptions& optio
         accounts::v1::OpenAccountRequest request;
         request.mutable_identity()->set_resident_id(BenchResidentId(n));
         request.mutable_details()->set_name(absl::StrCat("测试学员", n));
-        absl::StatusOr<accounts::v1::OpenAccountResponse> opened = core.OpenAccount(request);
+        absl::StatusOr<accounts::v1::OpenAccountResponse> opened =
+            WithRetries([&] { return core.OpenAccount(request); });
         if (!opened.ok()) {
           absl::MutexLock lock(&mutex);
           failure = opened.status();
