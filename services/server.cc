@@ -49,6 +49,11 @@ absl::StatusOr<std::unique_ptr<CreditBankServer>> CreditBankServer::Start(
   // Plaintext: mTLS arrives with the security work (see README, limitations).
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &server->port_);
   builder.SetMaxReceiveMessageSize(kMaxRequestBytes);
+  // No SO_REUSEPORT: a second server started on the same port (say, on
+  // another data directory) must fail to start, not silently take half of
+  // the connections. (It also stops gRPC 1.51 from opening a clone
+  // listener on a second random port when asked for port 0.)
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   if (options.services.contains("accounts")) {
     server->services_.push_back(std::make_unique<AccountService>(server->handle_));
     server->service_names_.push_back(accounts::v1::AccountService::service_full_name());

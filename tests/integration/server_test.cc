@@ -252,6 +252,20 @@ TEST(ServerTest, HostsOnlyTheServicesAskedFor) {
   EXPECT_THAT(fixture.client().GetEntry(request), StatusIs(absl::StatusCode::kNotFound));
 }
 
+TEST(ServerTest, ASecondServerCannotTakeTheSamePort) {
+  ServerFixture fixture;
+  testing::TempDir other;
+  services::ServerOptions options;
+  options.listen = fixture.address();
+  options.data_dir = other.File("data");
+  options.key_file = other.File("keys.json");
+  FakeClock clock(testing::FixtureNow());
+  absl::StatusOr<std::unique_ptr<services::CreditBankServer>> second =
+      services::CreditBankServer::Start(options, clock);
+  EXPECT_THAT(second, StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_EQ(CheckHealth(*fixture.NewChannel(), ""), Health::kServing);
+}
+
 TEST(ServerTest, RefusesOversizedMessagesAndKeepsServing) {
   ServerFixture fixture;
   grpc::ChannelArguments arguments;
