@@ -77,6 +77,7 @@ absl::StatusOr<std::unique_ptr<CreditBankServer>> CreditBankServer::Start(
 }
 
 void CreditBankServer::SetServing(bool serving) {
+  if (server_ == nullptr) return;
   grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
   if (health == nullptr) return;
   health->SetServingStatus("", serving);
@@ -117,10 +118,12 @@ void CreditBankServer::Shutdown() {
   stop_watching_.Notify();
   if (storage_watcher_.joinable()) storage_watcher_.join();
   SetServing(false);
-  // Waits for in-flight calls up to the grace period, then cancels the
-  // rest; a cancelled call's write is either committed whole or not at all.
-  server_->Shutdown(absl::ToChronoTime(absl::Now() + kShutdownGrace));
-  server_->Wait();
+  if (server_ != nullptr) {  // null when Start could not listen
+    // Waits for in-flight calls up to the grace period, then cancels the
+    // rest; a cancelled call's write is either committed whole or not at all.
+    server_->Shutdown(absl::ToChronoTime(absl::Now() + kShutdownGrace));
+    server_->Wait();
+  }
   if (core_ != nullptr) {
     core_->StopWrites();
     handle_.Set(nullptr);
