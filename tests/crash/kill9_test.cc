@@ -15,6 +15,7 @@
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "services/grpc_core_client.h"
+#include "tests/integration/server_fixture.h"
 #include "tests/testing/fixtures.h"
 #include "tests/testing/process.h"
 #include "tests/testing/status_matchers.h"
@@ -107,16 +108,7 @@ TEST_F(CrashTest, EveryAcknowledgedEntrySurvivesKillNine) {
   {
     ASSERT_OK_AND_ASSIGN(std::string address, StartServer());
     services::GrpcCoreClient client(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-    institutions::v1::RegisterInstitutionRequest registration;
-    registration.set_code(kInstitution);
-    registration.set_name("重庆机电职业技术大学");
-    registration.set_sector(common::v1::SECTOR_VOCATIONAL);
-    ASSERT_OK(client.RegisterInstitution(registration).status());
-    institutions::v1::AccreditInstitutionRequest accreditation;
-    accreditation.set_code(kInstitution);
-    *accreditation.mutable_scope() = testing::BroadScope();
-    accreditation.set_reason("crash test");
-    ASSERT_OK(client.AccreditInstitution(accreditation).status());
+    testing::AccreditOverGrpc(client, kInstitution);
     for (int n = 0; n < kAccounts; ++n) {
       ASSERT_OK_AND_ASSIGN(accounts::v1::OpenAccountResponse opened,
                            client.OpenAccount(OpenRequest(ResidentId(n), "赵磊")));
