@@ -31,6 +31,10 @@ class Core final : public CoreClient {
 
   // Commits everything queued, then refuses writes (UNAVAILABLE). Reads go on.
   void StopWrites();
+  // After storage stopped on a full disk: takes writes again once there is
+  // space (see Sequencer::RecoverWrites). FAILED_PRECONDITION when the stop
+  // needs a restart.
+  absl::Status RecoverStorage() { return sequencer_->RecoverWrites(); }
   storage::Store& store() { return *store_; }
   SequencerStats sequencer_stats() const { return sequencer_->stats(); }
 

@@ -54,7 +54,7 @@ struct Sequencer::Group {
 Sequencer::Sequencer(storage::Store& store, const Clock& clock,
                      storage::v1::SequencerState state)
     : store_(store), clock_(clock), state_(state) {
-  applier_ = std::thread([this, state] { ApplyLoop(state); });
+  applier_ = std::thread([this] { ApplyLoop(); });
   committer_ = std::thread([this] { CommitLoop(); });
 }
 
@@ -118,11 +118,15 @@ std::deque<Command*> Sequencer::TakeCommands() {
   return commands;
 }
 
-void Sequencer::ApplyLoop(storage::v1::SequencerState state) {
+void Sequencer::ApplyLoop() {
   std::shared_ptr<Group> previous;
+  storage::v1::SequencerState state;
+  uint64_t generation = 0;
+  bool started = false;
   for (std::deque<Command*> commands = TakeCommands(); !commands.empty();
        commands = TakeCommands()) {
     bool previous_uncommitted;
+    absl::Status failure;
     {
       // At most one group (the previous) may still be committing.
       absl::MutexLock lock(&mutex_);
@@ -132,6 +136,24 @@ void Sequencer::ApplyLoop(storage::v1::SequencerState state) {
           },
           this));
       previous_uncommitted = groups_done_ < groups_applied_;
+      failure = first_failure_;
+      if (!started || generation != generation_) {
+        // First group, or after RecoverWrites: from the last committed
+        // state (failed groups' ids are never used, so no gaps).
+        started = true;
+        generation = generation_;
+        state = state_;
+        previous.reset();
+        previous_uncommitted = false;
+      }
+    }
+    if (!failure.ok()) {
+      // Storage stopped: nothing can commit until it recovers.
+      for (Command* command : commands) {
+        command->commit_status_ = failure;
+        command->done_.Notify();
+      }
+      continue;
     }
     auto group = std::make_shared<Group>(std::move(commands), store_.NewBatch());
     // Never earlier than the last group, so recorded_at follows entry order.
@@ -150,6 +172,24 @@ void Sequencer::ApplyLoop(storage::v1::SequencerState state) {
   }
   absl::MutexLock lock(&mutex_);
   applier_done_ = true;
+}
+
+absl::Status Sequencer::RecoverWrites() {
+  absl::MutexLock lock(&mutex_);
+  if (first_failure_.ok() && !store_.write_stopped()) return absl::OkStatus();
+  // Every group applied before or after the failure has been failed.
+  mutex_.Await(absl::Condition(
+      +[](Sequencer* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->mutex_) {
+        return self->groups_done_ == self->groups_applied_;
+      },
+      this));
+  // Still holding the lock: no group can be handed to the committer while
+  // storage resumes.
+  absl::Status resumed = store_.ResumeWrites();
+  if (!resumed.ok()) return resumed;
+  first_failure_ = absl::OkStatus();
+  ++generation_;
+  return absl::OkStatus();
 }
 
 void Sequencer::CommitLoop() {

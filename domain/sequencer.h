@@ -9,7 +9,7 @@
 // so at most one group is ever uncommitted behind the one being applied.
 // Groups commit in order; once a commit fails, every later group fails
 // too (even one with nothing to write, which may have answered a retry
-// from the failed group's writes).
+// from the failed group's writes) until RecoverWrites succeeds.
 //
 // Applying a group is deterministic: its outcome depends only on the stored
 // state, the commands in order and the group's timestamp (taken once per
@@ -84,6 +84,13 @@ class Sequencer {
   // Applies and commits every queued command, then refuses new ones.
   void Stop();
 
+  // After a failed commit that storage can recover from (a full disk whose
+  // space returned): waits until every group in flight has been failed,
+  // resumes storage writes and starts again from the last committed state,
+  // so entry ids stay gap-free. OK when nothing had failed; the storage
+  // error when it cannot resume yet.
+  absl::Status RecoverWrites();
+
   SequencerStats stats() const;
   // The counters of the last committed group.
   storage::v1::SequencerState state() const;
@@ -94,7 +101,7 @@ class Sequencer {
   Sequencer(storage::Store& store, const Clock& clock, storage::v1::SequencerState state);
   // The next group's commands; empty once stopping and the queue is drained.
   std::deque<Command*> TakeCommands();
-  void ApplyLoop(storage::v1::SequencerState state);
+  void ApplyLoop();
   void CommitLoop();
 
   storage::Store& store_;
@@ -109,6 +116,8 @@ class Sequencer {
   uint64_t groups_done_ ABSL_GUARDED_BY(mutex_) = 0;  // committed or failed
   bool applier_done_ ABSL_GUARDED_BY(mutex_) = false;
   absl::Status first_failure_ ABSL_GUARDED_BY(mutex_);
+  // Bumped by RecoverWrites: the applier restarts from state_.
+  uint64_t generation_ ABSL_GUARDED_BY(mutex_) = 0;
   storage::v1::SequencerState state_ ABSL_GUARDED_BY(mutex_);
   SequencerStats stats_ ABSL_GUARDED_BY(mutex_);
   std::thread applier_;

@@ -101,13 +101,30 @@ absl::Status CreditBankServer::OpenStorage() {
 }
 
 void CreditBankServer::WatchStorage() {
+  bool stopped = false;
+  absl::Time next_attempt = absl::InfinitePast();
   while (!stop_watching_.WaitForNotificationWithTimeout(kStorageWatchInterval)) {
-    if (core_->store().write_stopped()) {
-      spdlog::error(
-          "storage failed and stopped taking writes; health is NOT_SERVING. Reads still "
-          "work. Restart the server once the disk is healthy (acknowledged writes are safe).");
+    storage::Store& store = core_->store();
+    if (!store.write_stopped()) continue;
+    if (!stopped) {
+      stopped = true;
       SetServing(false);
-      return;
+      if (store.write_stop_recoverable()) {
+        spdlog::error("the disk is full: writes are refused and health is NOT_SERVING until "
+                      "space is freed; reads still work; trying again every {} s",
+                      absl::ToInt64Seconds(kStorageRecoveryInterval));
+      } else {
+        spdlog::error(
+            "storage failed and stopped taking writes; health is NOT_SERVING. Reads still "
+            "work. Restart the server once the disk is healthy (acknowledged writes are safe).");
+      }
+    }
+    if (!store.write_stop_recoverable() || absl::Now() < next_attempt) continue;
+    next_attempt = absl::Now() + kStorageRecoveryInterval;
+    if (absl::Status recovered = core_->RecoverStorage(); recovered.ok()) {
+      stopped = false;
+      SetServing(true);
+      spdlog::warn("space is back: storage takes writes again and health is SERVING");
     }
   }
 }

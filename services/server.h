@@ -31,8 +31,10 @@ namespace creditbank::services {
 inline constexpr int kMaxRequestBytes = 4 << 20;
 // How long Shutdown waits for in-flight calls before cancelling them.
 inline constexpr absl::Duration kShutdownGrace = absl::Seconds(10);
-// How often the server looks whether storage stopped taking writes.
+// How often the server looks whether storage stopped taking writes, and
+// how often it then tries to resume them after a full disk.
 inline constexpr absl::Duration kStorageWatchInterval = absl::Milliseconds(500);
+inline constexpr absl::Duration kStorageRecoveryInterval = absl::Seconds(2);
 
 // Service names accepted by --services.
 inline constexpr const char* kServiceNames[] = {"accounts", "institutions", "ledger"};
@@ -66,7 +68,8 @@ class CreditBankServer {
   CreditBankServer(const ServerOptions& options, const Clock& clock);
   void SetServing(bool serving);
   // Turns health NOT_SERVING once storage fails stop, so load balancers
-  // and operators see it; runs until Shutdown.
+  // and operators see it; after a full disk, keeps trying to resume writes
+  // and turns health SERVING again when it can. Runs until Shutdown.
   void WatchStorage();
 
   const ServerOptions options_;

@@ -14,6 +14,7 @@
 #include "rocksdb/write_buffer_manager.h"
 #include "storage/balance_merge.h"
 #include "storage/keys.h"
+#include "storage/rocksdb_logger.h"
 #include "storage/rocksdb_status.h"
 
 namespace creditbank::storage {
@@ -198,9 +199,29 @@ class RocksStore final : public Store {
     if (!status.ok()) {
       // Fail-stop: a failed sync may have left the WAL in a state where a
       // later successful write would be acknowledged on top of lost data.
+      // Only a full disk (the write never got in) may be resumed.
+      stop_recoverable_.store(status.IsNoSpace(), std::memory_order_release);
       write_stopped_.store(true, std::memory_order_release);
       return ToAbslStatus(status, "commit");
     }
+    return absl::OkStatus();
+  }
+
+  bool write_stop_recoverable() const override {
+    return write_stopped() && !read_only_ && stop_recoverable_.load(std::memory_order_acquire);
+  }
+
+  absl::Status ResumeWrites() override {
+    if (!write_stopped()) return absl::OkStatus();
+    if (!write_stop_recoverable()) {
+      return absl::FailedPreconditionError(
+          "storage stopped after a failure that needs a restart, not only free space");
+    }
+    // RocksDB flushes every memtable and switches to a new WAL, so the WAL
+    // holding the failed write is retired, never appended to again.
+    rocksdb::Status status = db_->Resume();
+    if (!status.ok()) return ToAbslStatus(status, "resume writes");
+    write_stopped_.store(false, std::memory_order_release);
     return absl::OkStatus();
   }
 
@@ -248,6 +269,7 @@ class RocksStore final : public Store {
   std::vector<rocksdb::ColumnFamilyHandle*> families_;
   const bool read_only_;
   std::atomic<bool> write_stopped_;
+  std::atomic<bool> stop_recoverable_{false};
 };
 
 WriteBatch::WriteBatch(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -289,6 +311,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   // and so precede any torn tail.
   db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   db_options.paranoid_checks = true;
+  db_options.info_log = NewRocksDbLogger();
   // Bounds memory (all memtables together) and recovery time (WAL to
   // replay after a crash): past either, the oldest memtables are flushed.
   db_options.write_buffer_manager =

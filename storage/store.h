@@ -8,8 +8,12 @@
 //
 // Durability: Commit writes the whole batch atomically and syncs the WAL
 // before it returns OK. When a commit fails the store fails stop: it accepts
-// no more writes (UNAVAILABLE) until reopened, because after a failed sync
-// the WAL may have lost data we can no longer account for. Reads go on.
+// no more writes, because nothing may be appended behind a write that
+// failed. Reads go on. A full disk (RESOURCE_EXHAUSTED) is recoverable:
+// once space returns, ResumeWrites has RocksDB flush its memtables and
+// start a new WAL, and writes go on. Any other failure (a sync that
+// returned EIO: the WAL may have lost data we can no longer account for)
+// stops writes until the store is reopened.
 #ifndef CREDITBANK_STORAGE_STORE_H_
 #define CREDITBANK_STORAGE_STORE_H_
 
@@ -118,6 +122,14 @@ class Store {
   // True once a commit has failed (every later Commit is UNAVAILABLE), and
   // for a store opened read-only (Commit is FAILED_PRECONDITION).
   virtual bool write_stopped() const = 0;
+  // True when writes stopped because the disk was full, which ResumeWrites
+  // can undo once there is space again.
+  virtual bool write_stop_recoverable() const = 0;
+  // After a recoverable stop: flushes the memtables into SST files, starts
+  // a new WAL and takes writes again. The caller makes sure no commit runs
+  // meanwhile. FAILED_PRECONDITION for a stop that needs a restart; the
+  // storage error while the disk is still full.
+  [[nodiscard]] virtual absl::Status ResumeWrites() = 0;
 
   // Writes memtables to SST files (tests, and before backups).
   [[nodiscard]] virtual absl::Status Flush() = 0;

@@ -23,9 +23,11 @@ std::string BinaryPath(const std::string& name);
 
 class ChildProcess {
  public:
-  // Starts argv[0] with stdout and stderr appended to `log_path`.
-  static absl::StatusOr<ChildProcess> Start(const std::vector<std::string>& argv,
-                                            const std::string& log_path);
+  // Starts argv[0] with stdout and stderr appended to `log_path`, with this
+  // process's environment plus `extra_environment` ("NAME=value" each).
+  static absl::StatusOr<ChildProcess> Start(
+      const std::vector<std::string>& argv, const std::string& log_path,
+      const std::vector<std::string>& extra_environment = {});
   ChildProcess(ChildProcess&& other) noexcept;
   ChildProcess& operator=(ChildProcess&& other) noexcept;
   ~ChildProcess();
