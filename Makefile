@@ -10,15 +10,19 @@ DATA_DIR ?= ./data
 KEY_FILE ?= ./creditbank.keys
 LISTEN ?= 127.0.0.1:50051
 JOBS ?= $(shell nproc)
+# Sanitizer settings for test-sanitize: stop at the first report.
+ASAN_OPTIONS ?= halt_on_error=1:abort_on_error=1:detect_leaks=1:detect_stack_use_after_return=1
+UBSAN_OPTIONS ?= halt_on_error=1:print_stacktrace=1
+LSAN_OPTIONS ?= suppressions=$(CURDIR)/tests/sanitizers/lsan.supp:print_suppressions=0
 
 # Every build and test dependency; all from Debian 12's archive.
 DEB_PACKAGES := cmake ninja-build g++ make pkg-config \
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
   librocksdb-dev libssl-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev \
   libcli11-dev nlohmann-json3-dev libspdlog-dev libgoogle-common-protos-java \
-  rocksdb-tools openssl python3
+  rocksdb-tools openssl python3 clang-14 libclang-rt-14-dev
 
-.PHONY: deps configure build build-all run test bench clean
+.PHONY: deps configure build build-all run test test-sanitize fuzz-smoke bench clean
 
 deps:
 	@scripts/install-deps.sh $(DEB_PACKAGES)
@@ -37,6 +41,20 @@ run: build
 
 test: build-all
 	cd $(BUILD_DIR) && ctest --output-on-failure --parallel $(JOBS) --timeout 900
+
+# The whole suite again with AddressSanitizer + UndefinedBehaviorSanitizer;
+# any report fails it.
+SANITIZE_DIR ?= build-sanitize
+test-sanitize: deps
+	@cmake -S . -B $(SANITIZE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCREDITBANK_SANITIZE=address,undefined >/dev/null
+	cmake --build $(SANITIZE_DIR) --parallel $(JOBS)
+	cd $(SANITIZE_DIR) && ASAN_OPTIONS=$(ASAN_OPTIONS) UBSAN_OPTIONS=$(UBSAN_OPTIONS) \
+	  LSAN_OPTIONS=$(LSAN_OPTIONS) ctest --output-on-failure --parallel $(JOBS) --timeout 1800
+
+# Every libFuzzer target for a bounded time each (clang-14 build in build-fuzz).
+fuzz-smoke: deps
+	scripts/fuzz.sh smoke
 
 bench: build
 	scripts/bench.sh
