@@ -1,6 +1,7 @@
 // Core: the ledger's reads. They go to the store directly (not through the
 // sequencer) and read one snapshot each, so a page or a balance sheet is
 // consistent even while writes go on.
+#include <limits>
 #include <map>
 #include <utility>
 
@@ -122,6 +123,10 @@ absl::StatusOr<ledger::v1::ListEntriesResponse> Core::ListEntries(
     last_entry_id = storage::ReadUint64Value(last_key);
     if (!last_entry_id) {
       return InvalidField("page_token", "is not a page token issued by this server");
+    }
+    // Nothing can follow the largest id (and +1 would wrap to the start).
+    if (*last_entry_id == std::numeric_limits<uint64_t>::max()) {
+      return ledger::v1::ListEntriesResponse();
     }
   }
   const uint64_t account_number = *ParseAccountNumber(request.account_number());

@@ -36,9 +36,14 @@ void CheckEmail(absl::string_view email, absl::string_view field, FieldViolation
     return;
   }
   size_t at = email.find('@');
-  bool shaped = at != absl::string_view::npos && at > 0 && at + 1 < email.size() &&
-                email.find('@', at + 1) == absl::string_view::npos &&
-                email.substr(at + 1).find('.') != absl::string_view::npos;
+  const absl::string_view domain =
+      at == absl::string_view::npos ? absl::string_view() : email.substr(at + 1);
+  // name@host.tld: one @, a name, and a domain of dot-separated non-empty
+  // labels (at least two).
+  bool shaped = at != absl::string_view::npos && at > 0 && !domain.empty() &&
+                domain.find('@') == absl::string_view::npos &&
+                domain.find('.') != absl::string_view::npos && domain.front() != '.' &&
+                domain.back() != '.' && domain.find("..") == absl::string_view::npos;
   bool printable = std::all_of(email.begin(), email.end(), [](char c) {
     return static_cast<unsigned char>(c) > 0x20 && static_cast<unsigned char>(c) < 0x7f;
   });

@@ -7,6 +7,7 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
+#include "grpcpp/resource_quota.h"
 #include "grpcpp/server_builder.h"
 #include "services/account_service.h"
 #include "services/institution_service.h"
@@ -49,6 +50,9 @@ absl::StatusOr<std::unique_ptr<CreditBankServer>> CreditBankServer::Start(
   // Plaintext: mTLS arrives with the security work (see README, limitations).
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &server->port_);
   builder.SetMaxReceiveMessageSize(kMaxRequestBytes);
+  grpc::ResourceQuota quota("creditbankd");
+  quota.SetMaxThreads(kMaxServerThreads);
+  builder.SetResourceQuota(quota);
   // No SO_REUSEPORT: a second server started on the same port (say, on
   // another data directory) must fail to start, not silently take half of
   // the connections. (It also stops gRPC 1.51 from opening a clone

@@ -27,8 +27,15 @@
 namespace creditbank::services {
 
 // The largest request the server accepts: a full batch of 1,000 outcomes
-// with maximum-length UTF-8 titles is about 0.8 MiB.
-inline constexpr int kMaxRequestBytes = 4 << 20;
+// with maximum-length UTF-8 titles and every optional field is about
+// 1 MiB. Kept close to that because a request is parsed before its item
+// count is checked, and empty items cost memory out of proportion to their
+// 2 bytes on the wire.
+inline constexpr int kMaxRequestBytes = 2 << 20;
+// Threads serving calls at once (an upload stream holds one, plus a writer
+// of its own); past it new calls are refused RESOURCE_EXHAUSTED instead of
+// the process growing without bound.
+inline constexpr int kMaxServerThreads = 1024;
 // How long Shutdown waits for in-flight calls before cancelling them.
 inline constexpr absl::Duration kShutdownGrace = absl::Seconds(10);
 // How often the server looks whether storage stopped taking writes, and
