@@ -45,9 +45,18 @@ absl::StatusOr<ChildProcess> ChildProcess::Start(
   std::vector<char*> args;
   for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
+  // The extra variables replace inherited ones of the same name (getenv
+  // would find the inherited one first).
+  auto overridden = [&](const char* variable) {
+    for (const std::string& extra : extra_environment) {
+      const size_t name_length = extra.find('=');
+      if (std::strncmp(variable, extra.c_str(), name_length + 1) == 0) return true;
+    }
+    return false;
+  };
   std::vector<char*> environment;
   for (char** variable = environ; *variable != nullptr; ++variable) {
-    environment.push_back(*variable);
+    if (!overridden(*variable)) environment.push_back(*variable);
   }
   for (const std::string& variable : extra_environment) {
     environment.push_back(const_cast<char*>(variable.c_str()));
