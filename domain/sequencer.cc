@@ -44,10 +44,13 @@ absl::StatusOr<std::unique_ptr<Sequencer>> Sequencer::Start(storage::Store& stor
 
 // An applied group on its way to the committer.
 struct Sequencer::Group {
-  Group(std::deque<Command*> commands, storage::WriteBatch batch)
-      : commands(std::move(commands)), batch(std::move(batch)) {}
+  Group(std::deque<Command*> commands, storage::WriteBatch batch, uint64_t generation)
+      : commands(std::move(commands)), batch(std::move(batch)), generation(generation) {}
   std::deque<Command*> commands;
   storage::WriteBatch batch;
+  // The RecoverWrites generation it was applied in; a group applied before
+  // a recovery is never committed after it.
+  uint64_t generation;
   std::unique_ptr<UnitOfWork> work;
 };
 
@@ -69,15 +72,23 @@ void Sequencer::Stop() {
   if (committer_.joinable()) committer_.join();
 }
 
-absl::Status Sequencer::Execute(Command& command) {
-  if (store_.write_stopped()) {
+static absl::Status StoppedError(const storage::Store& store) {
+  if (store.write_stop_recoverable()) {
     return absl::UnavailableError(
-        "the ledger stopped accepting writes after a storage failure; an operator must "
-        "restart the server once the disk is healthy");
+        "the ledger's disk is full: writes resume by themselves once space is freed; "
+        "retry with backoff");
   }
+  return absl::UnavailableError(
+      "the ledger stopped accepting writes after a storage failure; an operator must "
+      "restart the server once the disk is healthy");
+}
+
+absl::Status Sequencer::Execute(Command& command) {
+  if (store_.write_stopped()) return StoppedError(store_);
   {
     absl::MutexLock lock(&mutex_);
     if (stopping_) return absl::UnavailableError("the server is shutting down");
+    if (!first_failure_.ok()) return StoppedError(store_);
     if (queued_entries_ + command.weight() > kMaxQueuedEntries && !queue_.empty()) {
       return absl::UnavailableError("the ledger is overloaded; retry with backoff");
     }
@@ -137,6 +148,9 @@ void Sequencer::ApplyLoop() {
           this));
       previous_uncommitted = groups_done_ < groups_applied_;
       failure = first_failure_;
+      // RecoverWrites waits for this group to reach the committer, so it
+      // can never resume storage underneath a group built before a failure.
+      applying_ = failure.ok();
       if (!started || generation != generation_) {
         // First group, or after RecoverWrites: from the last committed
         // state (failed groups' ids are never used, so no gaps).
@@ -155,7 +169,7 @@ void Sequencer::ApplyLoop() {
       }
       continue;
     }
-    auto group = std::make_shared<Group>(std::move(commands), store_.NewBatch());
+    auto group = std::make_shared<Group>(std::move(commands), store_.NewBatch(), generation);
     // Never earlier than the last group, so recorded_at follows entry order.
     const absl::Time now = std::max(clock_.Now(), FromTimestamp(state.last_commit_at()));
     group->work = std::make_unique<UnitOfWork>(
@@ -167,6 +181,7 @@ void Sequencer::ApplyLoop() {
       absl::MutexLock lock(&mutex_);
       to_commit_.push_back(group);
       ++groups_applied_;
+      applying_ = false;
     }
     previous = std::move(group);
   }
@@ -177,14 +192,16 @@ void Sequencer::ApplyLoop() {
 absl::Status Sequencer::RecoverWrites() {
   absl::MutexLock lock(&mutex_);
   if (first_failure_.ok() && !store_.write_stopped()) return absl::OkStatus();
-  // Every group applied before or after the failure has been failed.
+  // Every group applied before or after the failure — including one the
+  // applier is applying right now — has reached the committer and failed.
   mutex_.Await(absl::Condition(
       +[](Sequencer* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->mutex_) {
-        return self->groups_done_ == self->groups_applied_;
+        return self->groups_done_ == self->groups_applied_ && !self->applying_;
       },
       this));
-  // Still holding the lock: no group can be handed to the committer while
-  // storage resumes.
+  // Still holding the lock (RocksDB's Resume flushes the memtables, which
+  // can take a few seconds): no group can be applied or handed to the
+  // committer while storage resumes.
   absl::Status resumed = store_.ResumeWrites();
   if (!resumed.ok()) return resumed;
   first_failure_ = absl::OkStatus();
@@ -207,6 +224,11 @@ void Sequencer::CommitLoop() {
       group = std::move(to_commit_.front());
       to_commit_.pop_front();
       status = first_failure_;
+      if (status.ok() && group->generation != generation_) {
+        // Cannot happen (RecoverWrites waits for the applier); never commit
+        // a group built on state from before a recovery.
+        status = absl::InternalError("a group from before a storage recovery was discarded");
+      }
     }
     if (status.ok() && group->batch.Count() > 0) status = store_.Commit(group->batch);
     {

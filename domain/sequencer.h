@@ -118,6 +118,8 @@ class Sequencer {
   absl::Status first_failure_ ABSL_GUARDED_BY(mutex_);
   // Bumped by RecoverWrites: the applier restarts from state_.
   uint64_t generation_ ABSL_GUARDED_BY(mutex_) = 0;
+  // True while the applier applies a group it has not handed on yet.
+  bool applying_ ABSL_GUARDED_BY(mutex_) = false;
   storage::v1::SequencerState state_ ABSL_GUARDED_BY(mutex_);
   SequencerStats stats_ ABSL_GUARDED_BY(mutex_);
   std::thread applier_;

@@ -360,5 +360,108 @@ TEST_F(SequencerTest, FailedCommitFailsTheGroupAndStopsWrites) {
   EXPECT_EQ(retried.ids(), (std::vector<uint64_t>{2}));
 }
 
+// A real store whose next commit fails as a full disk would (recoverable),
+// optionally only once `fail_when` is notified; ResumeWrites undoes it.
+class FullDiskStore final : public storage::Store {
+ public:
+  explicit FullDiskStore(storage::Store& real) : real_(real) {}
+  absl::StatusOr<std::optional<std::string>> Get(storage::Table table, absl::string_view key,
+                                                 const storage::Snapshot* snapshot) const override {
+    return real_.Get(table, key, snapshot);
+  }
+  std::vector<absl::StatusOr<std::optional<std::string>>> MultiGet(
+      storage::Table table, const std::vector<std::string>& keys) const override {
+    return real_.MultiGet(table, keys);
+  }
+  std::unique_ptr<storage::Cursor> Scan(storage::Table table, absl::string_view lower,
+                                        absl::string_view upper,
+                                        const storage::Snapshot* snapshot) const override {
+    return real_.Scan(table, lower, upper, snapshot);
+  }
+  absl::StatusOr<std::optional<std::string>> LastKey(storage::Table table) const override {
+    return real_.LastKey(table);
+  }
+  std::unique_ptr<storage::Snapshot> TakeSnapshot() const override {
+    return real_.TakeSnapshot();
+  }
+  storage::WriteBatch NewBatch() const override { return real_.NewBatch(); }
+  absl::Status Flush() override { return real_.Flush(); }
+
+  absl::Status Commit(storage::WriteBatch& batch) override {
+    if (fail_next_.exchange(false)) {
+      failing_commit_entered_.Notify();
+      if (fail_when_ != nullptr) fail_when_->WaitForNotification();
+      stopped_ = true;
+      return absl::ResourceExhaustedError("storage commit: no space left on device (test)");
+    }
+    if (stopped_) return absl::UnavailableError("storage stopped (test)");
+    return real_.Commit(batch);
+  }
+  bool write_stopped() const override { return stopped_; }
+  bool write_stop_recoverable() const override { return stopped_; }
+  absl::Status ResumeWrites() override {
+    stopped_ = false;
+    return absl::OkStatus();
+  }
+
+  void FailNextCommit(absl::Notification* when) {
+    fail_when_ = when;
+    fail_next_ = true;
+  }
+  absl::Notification failing_commit_entered_;
+
+ private:
+  storage::Store& real_;
+  std::atomic<bool> fail_next_{false};
+  std::atomic<bool> stopped_{false};
+  absl::Notification* fail_when_ = nullptr;
+};
+
+// Group N fails on a full disk while group N+1, built on N's staged
+// writes, is still being applied; a recovery attempted meanwhile must wait
+// for N+1 to reach the committer and fail, so that nothing built on the
+// failed group is ever committed and entry ids stay gap-free.
+TEST_F(SequencerTest, RecoveryNeverCommitsAGroupBuiltOnAFailedOne) {
+  FullDiskStore store(*store_);
+  absl::StatusOr<std::unique_ptr<Sequencer>> started = Sequencer::Start(store, clock_);
+  ASSERT_THAT(started, IsOk());
+  std::unique_ptr<Sequencer> sequencer = *std::move(started);
+
+  absl::Notification second_group_applying;
+  store.FailNextCommit(&second_group_applying);
+  AppendCommand first;
+  absl::Status first_status;
+  std::thread first_writer([&] { first_status = sequencer->Execute(first); });
+  store.failing_commit_entered_.WaitForNotification();  // the first group is committing
+  GateCommand second;  // applied on top of the first while it commits
+  absl::Status second_status;
+  std::thread second_writer([&] { second_status = sequencer->Execute(second); });
+  second.entered_.WaitForNotification();
+  second_group_applying.Notify();  // now the first group's commit fails
+  first_writer.join();
+  EXPECT_THAT(first_status, StatusIs(absl::StatusCode::kResourceExhausted));
+
+  std::atomic<bool> recovered{false};
+  absl::Status recovery;
+  std::thread recoverer([&] {
+    recovery = sequencer->RecoverWrites();
+    recovered = true;
+  });
+  absl::SleepFor(absl::Milliseconds(200));
+  EXPECT_FALSE(recovered) << "recovery ran while a group built on the failed one was applying";
+  second.release_.Notify();
+  second_writer.join();
+  recoverer.join();
+  EXPECT_THAT(recovery, IsOk());
+  EXPECT_THAT(second_status, StatusIs(absl::StatusCode::kResourceExhausted));
+
+  // After recovery the ids of the failed groups are used again: no gap.
+  AppendCommand third;
+  ASSERT_THAT(sequencer->Execute(third), IsOk());
+  EXPECT_EQ(third.ids(), (std::vector<uint64_t>{1}));
+  sequencer.reset();
+  EXPECT_EQ(StoredEntryIds(), (std::vector<uint64_t>{1}));
+}
+
 }  // namespace
 }  // namespace creditbank::domain

@@ -100,7 +100,13 @@ int main(int argc, char** argv) {
                "0 consistent, 1 differences, 2 error");
   CLI11_PARSE(app, argc, argv);
 
-  spdlog::set_level(spdlog::level::from_str(log_level));
+  const spdlog::level::level_enum level = spdlog::level::from_str(log_level);
+  if (level == spdlog::level::off && log_level != "off") {
+    std::cerr << "--log_level: unknown level '" << log_level
+              << "' (trace, debug, info, warn, error, critical, off)\n";
+    return kExitError;
+  }
+  spdlog::set_level(level);
   options.block_cache_bytes = block_cache_mib << 20;
   if (check) return RunCheck(options);
 
@@ -128,8 +134,14 @@ int main(int argc, char** argv) {
   if (!port_file.empty()) {
     // Written after storage is open, so its presence means "ready".
     std::string temporary = port_file + ".tmp";
-    std::ofstream(temporary) << (*server)->port() << "\n";
-    std::rename(temporary.c_str(), port_file.c_str());
+    std::ofstream out(temporary);
+    out << (*server)->port() << "\n";
+    out.close();
+    if (!out || std::rename(temporary.c_str(), port_file.c_str()) != 0) {
+      spdlog::error("cannot write the port file {}", port_file);
+      (*server)->Shutdown();
+      return kExitError;
+    }
   }
   const int signal_number = WaitForShutdownSignal(shutdown_signals);
   spdlog::info("signal {} received: finishing in-flight calls and shutting down", signal_number);

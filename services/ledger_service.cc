@@ -1,6 +1,9 @@
 #include "services/ledger_service.h"
 
+#include <atomic>
 #include <deque>
+#include <new>
+#include <system_error>
 #include <future>
 #include <optional>
 #include <thread>
@@ -19,13 +22,45 @@ namespace {
 // Two or more let a chunk join a group commit while another is syncing.
 constexpr size_t kMaxChunksInFlightPerStream = 4;
 
+// Chunk tasks (threads) running at once across every stream of the
+// server; past it a stream answers its chunks one at a time on its own
+// thread instead of starting more.
+constexpr int kMaxChunkTasks = 256;
+std::atomic<int> chunk_tasks{0};
+
 ledger_v1::RecordOutcomesResponse AnswerChunk(CoreClient& core,
                                               const ledger_v1::RecordOutcomesRequest& chunk) {
-  absl::StatusOr<ledger_v1::RecordOutcomesResponse> answer = core.RecordOutcomes(chunk);
-  if (answer.ok()) return *std::move(answer);
   ledger_v1::RecordOutcomesResponse refused;
-  *refused.mutable_error() = domain::ToRpcStatus(answer.status());
+  try {
+    absl::StatusOr<ledger_v1::RecordOutcomesResponse> answer = core.RecordOutcomes(chunk);
+    if (answer.ok()) return *std::move(answer);
+    *refused.mutable_error() = domain::ToRpcStatus(answer.status());
+  } catch (const std::bad_alloc&) {
+    *refused.mutable_error() = domain::ToRpcStatus(
+        absl::ResourceExhaustedError("out of memory while recording the chunk"));
+  }
   return refused;
+}
+
+// The chunk's answer: on a task of its own when the server has room for
+// one, else right here (same answer, only without overlap).
+std::future<ledger_v1::RecordOutcomesResponse> StartChunk(
+    CoreClient& core, ledger_v1::RecordOutcomesRequest chunk) {
+  if (chunk_tasks.fetch_add(1) < kMaxChunkTasks) {
+    try {
+      return std::async(std::launch::async, [&core, chunk = std::move(chunk)] {
+        ledger_v1::RecordOutcomesResponse answer = AnswerChunk(core, chunk);
+        chunk_tasks.fetch_sub(1);
+        return answer;
+      });
+    } catch (const std::system_error&) {
+      // No thread to be had (a process or container limit): go on inline.
+    }
+  }
+  chunk_tasks.fetch_sub(1);
+  std::promise<ledger_v1::RecordOutcomesResponse> answered;
+  answered.set_value(AnswerChunk(core, chunk));
+  return answered.get_future();
 }
 
 // The answers of one stream's chunks, in arrival order; at most
@@ -107,17 +142,20 @@ grpc::Status LedgerService::StreamOutcomes(
   CoreClient* core = core_.Get();
   if (core == nullptr) return NotReady();
   AnswerQueue answers(kMaxChunksInFlightPerStream);
-  std::thread writer([&] {
-    while (std::optional<ledger_v1::RecordOutcomesResponse> answer = answers.Next()) {
-      if (!answers.client_gone() && !stream->Write(*answer)) answers.MarkClientGone();
-    }
-  });
+  std::thread writer;
+  try {
+    writer = std::thread([&] {
+      while (std::optional<ledger_v1::RecordOutcomesResponse> answer = answers.Next()) {
+        if (!answers.client_gone() && !stream->Write(*answer)) answers.MarkClientGone();
+      }
+    });
+  } catch (const std::system_error&) {
+    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                        "the server cannot start another upload now; retry with backoff");
+  }
   ledger_v1::RecordOutcomesRequest chunk;
   while (stream->Read(&chunk)) {
-    auto task = std::async(std::launch::async, [core, chunk = std::move(chunk)] {
-      return AnswerChunk(*core, chunk);
-    });
-    if (!answers.Push(std::move(task))) break;
+    if (!answers.Push(StartChunk(*core, std::move(chunk)))) break;
     chunk = ledger_v1::RecordOutcomesRequest();
   }
   answers.Close();

@@ -32,9 +32,10 @@ namespace creditbank::services {
 // count is checked, and empty items cost memory out of proportion to their
 // 2 bytes on the wire.
 inline constexpr int kMaxRequestBytes = 2 << 20;
-// Threads serving calls at once (an upload stream holds one, plus a writer
-// of its own); past it new calls are refused RESOURCE_EXHAUSTED instead of
-// the process growing without bound.
+// gRPC threads serving calls at once; past it new calls are refused
+// RESOURCE_EXHAUSTED instead of the process growing without bound. (An
+// upload stream also has a writer thread of its own, and its chunks run on
+// at most kMaxChunkTasks tasks server-wide: services/ledger_service.cc.)
 inline constexpr int kMaxServerThreads = 1024;
 // How long Shutdown waits for in-flight calls before cancelling them.
 inline constexpr absl::Duration kShutdownGrace = absl::Seconds(10);

@@ -21,8 +21,9 @@ class MergeOperator;
 namespace creditbank::storage {
 
 // Adds every 64-bit integer field of `delta` into `total` (by reflection,
-// so a counter added to BalanceRecord is summed too).
-void AddBalance(const v1::BalanceRecord& delta, v1::BalanceRecord& total);
+// so a counter added to BalanceRecord is summed too). False when a sum
+// would overflow, which only damaged data can cause.
+[[nodiscard]] bool AddBalance(const v1::BalanceRecord& delta, v1::BalanceRecord& total);
 
 // The merge operator of the balances table. A delta that does not parse
 // fails the merge, which RocksDB reports as corruption (DATA_LOSS).

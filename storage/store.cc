@@ -9,6 +9,7 @@
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
+#include "rocksdb/transaction_log.h"
 #include "rocksdb/utilities/options_util.h"
 #include "rocksdb/write_batch.h"
 #include "rocksdb/write_buffer_manager.h"
@@ -191,6 +192,10 @@ class RocksStore final : public Store {
           "restart the server once the disk is healthy");
     }
     if (batch.impl_->families != &families_) {
+      // A programming error; stop like any failed commit, so that nothing
+      // half-understood goes on.
+      stop_recoverable_.store(false, std::memory_order_release);
+      write_stopped_.store(true, std::memory_order_release);
       return absl::InternalError("storage commit: batch made by another store");
     }
     rocksdb::WriteOptions write_options;
@@ -199,8 +204,11 @@ class RocksStore final : public Store {
     if (!status.ok()) {
       // Fail-stop: a failed sync may have left the WAL in a state where a
       // later successful write would be acknowledged on top of lost data.
-      // Only a full disk (the write never got in) may be resumed.
-      stop_recoverable_.store(status.IsNoSpace(), std::memory_order_release);
+      // Only a full disk (the write never got in) may be resumed, and only
+      // if we know which WAL held the failed write (see ResumeWrites).
+      failed_wal_number_ = CurrentWalNumber();
+      stop_recoverable_.store(status.IsNoSpace() && failed_wal_number_.has_value(),
+                              std::memory_order_release);
       write_stopped_.store(true, std::memory_order_release);
       return ToAbslStatus(status, "commit");
     }
@@ -221,8 +229,22 @@ class RocksStore final : public Store {
     // holding the failed write is retired, never appended to again.
     rocksdb::Status status = db_->Resume();
     if (!status.ok()) return ToAbslStatus(status, "resume writes");
+    // Never append behind the failed write: if RocksDB kept the same WAL
+    // (nothing to flush, so no switch), only a restart is safe.
+    std::optional<uint64_t> wal_number = CurrentWalNumber();
+    if (!wal_number || wal_number == failed_wal_number_) {
+      stop_recoverable_.store(false, std::memory_order_release);
+      return absl::FailedPreconditionError(
+          "storage resumed on the WAL that holds the failed write; restart the server");
+    }
     write_stopped_.store(false, std::memory_order_release);
     return absl::OkStatus();
+  }
+
+  std::optional<uint64_t> CurrentWalNumber() const {
+    std::unique_ptr<rocksdb::LogFile> wal;
+    if (!db_->GetCurrentWalFile(&wal).ok() || wal == nullptr) return std::nullopt;
+    return wal->LogNumber();
   }
 
   // A new store is stamped with kSchemaVersion; an existing one must carry
@@ -270,6 +292,9 @@ class RocksStore final : public Store {
   const bool read_only_;
   std::atomic<bool> write_stopped_;
   std::atomic<bool> stop_recoverable_{false};
+  // The WAL that was current when the (recoverable) commit failed; written
+  // by the committer, read by ResumeWrites once the sequencer is drained.
+  std::optional<uint64_t> failed_wal_number_;
 };
 
 WriteBatch::WriteBatch(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

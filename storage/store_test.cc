@@ -234,8 +234,10 @@ TEST_F(StoreTest, BatchOfAnotherStoreIsRefused) {
   WriteBatch foreign = other->NewBatch();
   foreign.Put(Table::kEntries, EntryKey(1), "x");
   EXPECT_THAT(store_->Commit(foreign), StatusIs(absl::StatusCode::kInternal));
-  // A refused batch is a programming error, not a storage failure.
-  EXPECT_FALSE(store_->write_stopped());
+  // A programming error: the store stops like after any failed commit, so
+  // the sequencer and health see it (and it needs a restart).
+  EXPECT_TRUE(store_->write_stopped());
+  EXPECT_FALSE(store_->write_stop_recoverable());
   absl::StatusOr<std::optional<std::string>> value = store_->Get(Table::kEntries, EntryKey(1));
   ASSERT_THAT(value, IsOk());
   EXPECT_EQ(*value, std::nullopt);

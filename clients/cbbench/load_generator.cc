@@ -194,6 +194,10 @@ class Worker {
       Count(started, 0, options_.batch_size, status.error_message());
       return;
     }
+    if (response.has_error() && response.error().code() != 0) {  // refused chunk
+      Count(started, 0, options_.batch_size, response.error().message());
+      return;
+    }
     uint64_t failed = 0;
     std::string error;
     for (const ledger_v1::ItemResult& item : response.results()) {
