@@ -37,4 +37,4 @@ for minute in $(seq 1 "$MINUTES"); do
   printf "%6d %12s %9s %9s %7s %8d %6d %9s\n" "$minute" "$rate" "$p50" "$p99" "$errors" \
     $((rss_kib / 1024)) "$fds" "$data_mib"
 done
-"$BIN/cbctl" --server "127.0.0.1:$PORT" --timeout 600 admin check | tail -3
+"$BIN/cbctl" --server "127.0.0.1:$PORT" --timeout 3600 admin check | tail -3
