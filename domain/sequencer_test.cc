@@ -386,6 +386,9 @@ class FullDiskStore final : public storage::Store {
   }
   storage::WriteBatch NewBatch() const override { return real_.NewBatch(); }
   absl::Status Flush() override { return real_.Flush(); }
+  absl::StatusOr<storage::BackupInfo> CreateBackup(const std::string& backup_dir) override {
+    return real_.CreateBackup(backup_dir);
+  }
 
   absl::Status Commit(storage::WriteBatch& batch) override {
     if (fail_next_.exchange(false)) {

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
@@ -13,6 +14,7 @@
 #include "rocksdb/utilities/options_util.h"
 #include "rocksdb/write_batch.h"
 #include "rocksdb/write_buffer_manager.h"
+#include "storage/backup.h"
 #include "storage/balance_merge.h"
 #include "storage/keys.h"
 #include "storage/rocksdb_logger.h"
@@ -278,6 +280,18 @@ class RocksStore final : public Store {
     return ToAbslStatus(db_->Flush(flush_options, families_), "flush");
   }
 
+  absl::StatusOr<BackupInfo> CreateBackup(const std::string& backup_dir) override {
+    if (read_only_) {
+      // A backup flushes the memtables first, which a read-only store cannot.
+      return absl::FailedPreconditionError(
+          "storage backup: the store was opened read-only; back up a writable store");
+    }
+    // BackupEngine objects on one directory must not append at the same
+    // time (RocksDB leaves the outcome unspecified).
+    absl::MutexLock lock(&backup_mutex_);
+    return BackupDatabase(*db_, backup_dir);
+  }
+
  private:
   rocksdb::ColumnFamilyHandle* Family(Table table) const {
     return families_[static_cast<int>(table)];
@@ -295,6 +309,8 @@ class RocksStore final : public Store {
   // The WAL that was current when the (recoverable) commit failed; written
   // by the committer, read by ResumeWrites once the sequencer is drained.
   std::optional<uint64_t> failed_wal_number_;
+  // Held for the whole of a backup: one at a time per store.
+  absl::Mutex backup_mutex_;
 };
 
 WriteBatch::WriteBatch(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -14,6 +14,13 @@
 // start a new WAL, and writes go on. Any other failure (a sync that
 // returned EIO: the WAL may have lost data we can no longer account for)
 // stops writes until the store is reopened.
+//
+// Backups: CreateBackup copies the live store into a backup directory,
+// online and incrementally; RestoreLatestBackup brings the latest one back
+// into an empty data directory (server stopped).
+//
+//   ASSIGN_OR_RETURN(BackupInfo backup, store->CreateBackup("/backup/creditbank"));
+//   RETURN_IF_ERROR(RestoreLatestBackup("/backup/creditbank", "./data"));
 #ifndef CREDITBANK_STORAGE_STORE_H_
 #define CREDITBANK_STORAGE_STORE_H_
 
@@ -46,6 +53,16 @@ struct StoreOptions {
   bool must_exist = false;
   // Open read-only (consistency checks of a stopped server's data).
   bool read_only = false;
+};
+
+// One backup in a backup directory.
+struct BackupInfo {
+  uint32_t backup_id = 0;         // 1, 2, 3, ... in the order they were taken
+  int64_t timestamp_seconds = 0;  // when it was taken, Unix time
+  // All of its files, including those it shares with earlier backups (the
+  // space the directory holds is less: shared files are stored once).
+  uint64_t size_bytes = 0;
+  uint32_t number_files = 0;
 };
 
 // A set of writes that Store::Commit applies all together or not at all.
@@ -133,7 +150,36 @@ class Store {
 
   // Writes memtables to SST files (tests, and before backups).
   [[nodiscard]] virtual absl::Status Flush() = 0;
+
+  // Takes a consistent backup of every table while writes go on: flushes
+  // the memtables, then copies the live table files, MANIFEST and WAL into
+  // `backup_dir` (created when missing). Incremental: table files already
+  // there from an earlier backup are not copied again. Every file is synced
+  // before it returns OK. Calls on one store run one at a time; the backup
+  // directory must belong to one store (one process) only, and may not be
+  // the data directory or inside it. FAILED_PRECONDITION for a read-only
+  // store, INVALID_ARGUMENT for a backup directory inside the data.
+  [[nodiscard]] virtual absl::StatusOr<BackupInfo> CreateBackup(
+      const std::string& backup_dir) = 0;
 };
+
+// The backups in `backup_dir` that RocksDB can load, oldest first (damaged
+// ones are left out; RestoreLatestBackup checks every byte). NOT_FOUND
+// when the directory is missing or no backup was ever taken into it.
+absl::StatusOr<std::vector<BackupInfo>> ListBackups(const std::string& backup_dir);
+
+// Restores the latest backup of `backup_dir` into `data_dir` (the server
+// stopped), which must be missing or empty: a restore never overwrites a
+// store (FAILED_PRECONDITION). Every file of the backup is checked against
+// its checksum first: DATA_LOSS when one does not match, or when the latest
+// backup is damaged (an older one is not restored in its place). NOT_FOUND
+// when there is no backup. The backup is restored into a sibling directory
+// `<data_dir>.restoring-XXXXXX`, synced, and renamed to `data_dir` in one
+// step, so a crash never leaves a half-restored store behind (only that
+// sibling, to delete). For that rename `data_dir` may be neither a
+// symbolic link nor a mount point (FAILED_PRECONDITION).
+[[nodiscard]] absl::Status RestoreLatestBackup(const std::string& backup_dir,
+                                               const std::string& data_dir);
 
 // The smallest key greater than every key starting with `prefix`, for use
 // as a Scan upper bound; empty when no such key exists (prefix all 0xff).
