@@ -46,6 +46,7 @@ file(GLOB_RECURSE CREDITBANK_PROTOS RELATIVE ${CREDITBANK_PROTO_DIR} CONFIGURE_D
 # Protos that define services, and so get gRPC stubs too.
 set(CREDITBANK_SERVICE_PROTOS
   creditbank/accounts/v1/accounts.proto
+  creditbank/admin/v1/admin.proto
   creditbank/institutions/v1/institutions.proto
   creditbank/ledger/v1/ledger.proto)
 

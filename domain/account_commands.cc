@@ -1,6 +1,8 @@
 #include "domain/account_commands.h"
 
+#include <optional>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "domain/crypto/primitives.h"
@@ -124,6 +126,31 @@ void ChangeAccountStatusCommand::Apply(UnitOfWork& work) {
   *change->mutable_changed_at() = ToTimestamp(work.now());
   account_.set_status(*target);
   work.PutAccount(account_number_, account_);
+}
+
+ResealAccountsCommand::ResealAccountsCommand(std::vector<ResealedDetails> resealed)
+    : resealed_(std::move(resealed)) {}
+
+void ResealAccountsCommand::Apply(UnitOfWork& work) {
+  std::vector<std::pair<uint64_t, storage::v1::AccountRecord>> updates;
+  for (const ResealedDetails& item : resealed_) {
+    std::optional<uint64_t> number = ParseAccountNumber(item.account_number);
+    if (!number.has_value()) {
+      status_ = absl::DataLossError("a stored account number is malformed");
+      return;
+    }
+    absl::StatusOr<const storage::v1::AccountRecord*> account = work.FindAccount(*number);
+    if (!account.ok()) {
+      status_ = account.status();
+      return;  // check-then-stage: nothing staged yet
+    }
+    if (*account == nullptr || (*account)->details().nonce() != item.previous_nonce) continue;
+    storage::v1::AccountRecord record = **account;
+    *record.mutable_details() = item.details;
+    updates.emplace_back(*number, std::move(record));
+  }
+  for (const auto& [account_number, record] : updates) work.PutAccount(account_number, record);
+  replaced_ = updates.size();
 }
 
 }  // namespace creditbank::domain

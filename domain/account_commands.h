@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "creditbank/storage/v1/records.pb.h"
@@ -55,6 +56,29 @@ class ChangeAccountStatusCommand final : public Command {
   const std::string reason_;
   absl::Status status_;
   storage::v1::AccountRecord account_;
+};
+
+// Personal details sealed again under the active PII key, for one account.
+struct ResealedDetails {
+  std::string account_number;  // as stored: 16 digits
+  std::string previous_nonce;  // of the blob it replaces
+  storage::v1::EncryptedBlob details;
+};
+
+// Replaces accounts' sealed personal details (after a key rotation). An
+// account whose details changed since they were read (another nonce) is
+// left alone; the next run picks it up.
+class ResealAccountsCommand final : public Command {
+ public:
+  explicit ResealAccountsCommand(std::vector<ResealedDetails> resealed);
+  void Apply(UnitOfWork& work) override;
+  const absl::Status& status() const { return status_; }
+  uint64_t replaced() const { return replaced_; }
+
+ private:
+  const std::vector<ResealedDetails> resealed_;
+  absl::Status status_;
+  uint64_t replaced_ = 0;
 };
 
 }  // namespace creditbank::domain

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "creditbank/admin/v1/admin.pb.h"
 #include "common/clock.h"
 #include "domain/account_commands.h"
 #include "domain/core_client.h"
@@ -75,6 +76,15 @@ class Core final : public CoreClient {
       const ledger::v1::GetBalancesRequest& request) override;
   absl::StatusOr<ledger::v1::CheckConsistencyResponse> CheckConsistency(
       const ledger::v1::CheckConsistencyRequest& request) override;
+
+  // Administration (core_admin.cc). In process only: each process keeps
+  // its own audit log and backups.
+  // Appends an audit record (durable on OK); returns its id.
+  absl::StatusOr<uint64_t> AppendAudit(admin::v1::AuditRecord record);
+  absl::StatusOr<admin::v1::QueryAuditResponse> QueryAudit(
+      const admin::v1::QueryAuditRequest& request) const;
+  // Seals again under the active key every account sealed with an older one.
+  absl::StatusOr<admin::v1::ReencryptPersonalDetailsResponse> ReencryptPersonalDetails();
 
  private:
   Core(std::unique_ptr<storage::Store> store, KeyRing keys, const Clock& clock,

@@ -46,6 +46,20 @@ absl::Status InvalidField(absl::string_view field, absl::string_view description
                     description);
 }
 
+absl::Status QuotaExceeded(absl::string_view subject, absl::string_view description) {
+  absl::Status status(absl::StatusCode::kResourceExhausted, description);
+  google::rpc::QuotaFailure failure;
+  auto* violation = failure.add_violations();
+  violation->set_subject(std::string(subject));
+  violation->set_description(std::string(description));
+  status.SetPayload(kQuotaFailureTypeUrl, absl::Cord(failure.SerializeAsString()));
+  common::v1::ErrorReason info;
+  info.set_reason(std::string(reason::kQuotaExceeded));
+  info.set_domain(std::string(kErrorDomain));
+  status.SetPayload(kErrorReasonTypeUrl, absl::Cord(info.SerializeAsString()));
+  return status;
+}
+
 void FieldViolations::Add(absl::string_view field, absl::string_view description) {
   if (violations_.size() >= kMaxFieldViolations) {
     ++dropped_;

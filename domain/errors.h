@@ -27,6 +27,8 @@ namespace creditbank::domain {
 inline constexpr absl::string_view kErrorDomain = "creditbank";
 inline constexpr absl::string_view kBadRequestTypeUrl =
     "type.googleapis.com/google.rpc.BadRequest";
+inline constexpr absl::string_view kQuotaFailureTypeUrl =
+    "type.googleapis.com/google.rpc.QuotaFailure";
 inline constexpr absl::string_view kErrorReasonTypeUrl =
     "type.googleapis.com/creditbank.common.v1.ErrorReason";
 
@@ -49,6 +51,7 @@ inline constexpr absl::string_view kEntryAlreadyReversed = "ENTRY_ALREADY_REVERS
 inline constexpr absl::string_view kReversalNotReversible = "REVERSAL_NOT_REVERSIBLE";
 inline constexpr absl::string_view kSourceEntryUnusable = "SOURCE_ENTRY_UNUSABLE";
 inline constexpr absl::string_view kInvalidTransition = "INVALID_STATUS_TRANSITION";
+inline constexpr absl::string_view kQuotaExceeded = "QUOTA_EXCEEDED";
 }  // namespace reason
 
 // An error about one field: `code` with a BadRequest naming `field` and an
@@ -58,6 +61,10 @@ absl::Status FieldError(absl::StatusCode code, absl::string_view reason,
 
 // INVALID_ARGUMENT for one field (reason INVALID_FIELD).
 absl::Status InvalidField(absl::string_view field, absl::string_view description);
+
+// RESOURCE_EXHAUSTED with a google.rpc.QuotaFailure naming `subject` (the
+// limit) and reason QUOTA_EXCEEDED.
+absl::Status QuotaExceeded(absl::string_view subject, absl::string_view description);
 
 // Collects the violations of one request, reported together.
 class FieldViolations {

@@ -23,6 +23,7 @@ absl::StatusOr<storage::v1::SequencerState> LoadState(const storage::Store& stor
   }
   if (state.next_entry_id() == 0) state.set_next_entry_id(1);
   if (state.next_account_serial() == 0) state.set_next_account_serial(1);
+  if (state.next_audit_id() == 0) state.set_next_audit_id(1);
   ASSIGN_OR_RETURN(std::optional<std::string> last_key,
                    store.LastKey(storage::Table::kEntries));
   const uint64_t last_entry_id = last_key ? storage::ReadUint64(*last_key, 0).value_or(0) : 0;

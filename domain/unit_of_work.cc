@@ -172,6 +172,16 @@ uint64_t UnitOfWork::AppendEntry(uint64_t account_number, ledger::v1::Entry entr
   return entry_id;
 }
 
+uint64_t UnitOfWork::AppendAudit(admin::v1::AuditRecord record) {
+  state_changed_ = true;
+  const uint64_t audit_id = state_.next_audit_id();
+  state_.set_next_audit_id(audit_id + 1);
+  record.set_audit_id(audit_id);
+  *record.mutable_time() = ToTimestamp(now_);
+  batch_.Put(Table::kAudit, storage::AuditKey(audit_id), record.SerializeAsString());
+  return audit_id;
+}
+
 void UnitOfWork::PutReversal(uint64_t reversed_entry_id, uint64_t reversal_entry_id) {
   batch_.Put(Table::kReversals, storage::EntryKey(reversed_entry_id),
              storage::EntryKey(reversal_entry_id));

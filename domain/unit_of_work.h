@@ -22,6 +22,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "creditbank/admin/v1/admin.pb.h"
 #include "creditbank/institutions/v1/institutions.pb.h"
 #include "creditbank/ledger/v1/ledger.pb.h"
 #include "creditbank/storage/v1/records.pb.h"
@@ -60,6 +61,8 @@ class UnitOfWork {
   // Assigns the next entry id, stages the entry and its account index.
   uint64_t AppendEntry(uint64_t account_number, ledger::v1::Entry entry);
   void PutReversal(uint64_t reversed_entry_id, uint64_t reversal_entry_id);
+  // Assigns the next audit id and the group's time, stages the record.
+  uint64_t AppendAudit(admin::v1::AuditRecord record);
   void PutExpiry(uint64_t account_number, uint64_t entry_id, const records::ExpiryRecord& record);
   void DeleteExpiry(uint64_t account_number, uint64_t entry_id);
   // The group's change to one balance bucket, merged into the stored

@@ -29,6 +29,7 @@ std::string EntryKey(uint64_t entry_id) {
 }
 
 std::string AccountKey(uint64_t account_number) { return EntryKey(account_number); }
+std::string AuditKey(uint64_t audit_id) { return EntryKey(audit_id); }
 std::string AccountPrefix(uint64_t account_number) { return EntryKey(account_number); }
 
 std::string AccountEntryKey(uint64_t account_number, uint64_t entry_id) {

@@ -31,6 +31,7 @@ std::string AccountPrefix(uint64_t account_number);        // 8 bytes
 std::string BalanceKey(uint64_t account_number, uint32_t sector,
                        uint32_t framework_level);          // 10 bytes
 std::string ExpiryKey(uint64_t account_number, uint64_t entry_id);  // 16
+std::string AuditKey(uint64_t audit_id);                   // 8 bytes
 // Institution codes cannot hold NUL, so it separates the two parts.
 std::string IdempotencyKey(absl::string_view institution_code,
                            absl::string_view request_id);

@@ -19,14 +19,15 @@ enum class Table : int {
   kReversals,       // reversed entry id -> reversal entry id
   kBalances,        // (account, sector, level) -> BalanceRecord
   kExpiry,          // (account, entry id) -> ExpiryRecord
+  kAudit,           // audit id -> admin.v1.AuditRecord (append-only)
 };
 
-inline constexpr int kTableCount = 10;
+inline constexpr int kTableCount = 11;
 
 // Column family names: part of the on-disk format, never rename.
 inline constexpr std::array<absl::string_view, kTableCount> kTableNames = {
     "default",  "accounts",    "identity_index", "institutions", "entries",
-    "account_entries", "idempotency", "reversals", "balances", "expiry"};
+    "account_entries", "idempotency", "reversals", "balances", "expiry", "audit"};
 
 inline absl::string_view TableName(Table table) {
   return kTableNames[static_cast<int>(table)];

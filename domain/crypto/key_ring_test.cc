@@ -1,16 +1,26 @@
 // The key file: created 0600 with fresh keys, refused when group/other may
-// read or write it, DATA_LOSS (never a crash) when malformed.
+// read or write it, DATA_LOSS (never a crash) when malformed; a file from
+// before learner tokens gains a token signing key, atomically, once.
 #include "domain/crypto/key_ring.h"
 
+#include <openssl/bio.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "domain/crypto/ec_p256.h"
+#include "nlohmann/json.hpp"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
@@ -37,6 +47,47 @@ void WriteFile(const std::string& path, const std::string& contents, mode_t mode
 
 std::string Key32(char fill) { return absl::Base64Escape(std::string(32, fill)); }
 
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+// Names in `directory` other than `keep`: leftover temporary files.
+std::vector<std::string> OtherFiles(const std::string& directory, const std::string& keep) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(directory)) {
+    if (entry.path().filename() != keep) names.push_back(entry.path().filename().string());
+  }
+  return names;
+}
+
+struct TokenKeyFields {
+  std::string pem;
+  std::string key_id;
+};
+
+TokenKeyFields NewTokenKey() {
+  absl::StatusOr<EvpPkeyPtr> key = GenerateEcP256Key();
+  EXPECT_TRUE(key.ok());
+  return {*EcP256PrivateKeyPem(**key), *EcP256KeyId(**key)};
+}
+
+// A P-384 private key in PKCS#8 PEM: well formed, but the wrong curve.
+std::string P384PrivateKeyPem() {
+  EVP_PKEY* key = EVP_EC_gen("P-384");
+  EXPECT_NE(key, nullptr);
+  BIO* bio = BIO_new(BIO_s_mem());
+  EXPECT_EQ(PEM_write_bio_PKCS8PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr), 1);
+  char* data = nullptr;
+  const long length = BIO_get_mem_data(bio, &data);
+  std::string pem(data, static_cast<size_t>(length));
+  BIO_free(bio);
+  EVP_PKEY_free(key);
+  return pem;
+}
+
 std::string ValidJson() {
   return absl::StrCat(R"({"format": "creditbank-keys-v1", "identity_hmac_secret": ")", Key32('s'),
                       R"(", "pii_keys": [{"id": 1, "key": ")", Key32('a'), R"("}, {"id": 2, "key": ")",
@@ -54,12 +105,23 @@ TEST(LoadOrCreateKeyRingTest, CreatesAPrivateKeyFileWithFreshKeys) {
   EXPECT_EQ(ring.active_pii_key().size(), 32u);
   EXPECT_NE(ring.active_pii_key(), ring.identity_hmac_secret);
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+  EXPECT_THAT(OtherFiles(dir.File("secrets"), "creditbank.keys"), ::testing::IsEmpty());
+
+  // The token signing key: PKCS#8 PEM of a P-256 key, its id derived from
+  // the public key.
+  EXPECT_THAT(ring.token_signing_key_pem, ::testing::StartsWith("-----BEGIN PRIVATE KEY-----\n"));
+  ASSERT_OK_AND_ASSIGN(EvpPkeyPtr token_key, ParseEcP256PrivateKeyPem(ring.token_signing_key_pem));
+  ASSERT_OK_AND_ASSIGN(std::string key_id, EcP256KeyId(*token_key));
+  EXPECT_EQ(ring.token_signing_key_id, key_id);
+  EXPECT_EQ(ring.token_signing_key_id.size(), 16u);
 
   // Loading again reads the same keys back.
   ASSERT_OK_AND_ASSIGN(KeyRing again, LoadOrCreateKeyRing(path));
   EXPECT_EQ(again.identity_hmac_secret, ring.identity_hmac_secret);
   EXPECT_EQ(again.pii_keys, ring.pii_keys);
   EXPECT_EQ(again.active_pii_key_id, ring.active_pii_key_id);
+  EXPECT_EQ(again.token_signing_key_pem, ring.token_signing_key_pem);
+  EXPECT_EQ(again.token_signing_key_id, ring.token_signing_key_id);
 }
 
 TEST(LoadOrCreateKeyRingTest, TwoNewFilesHoldDifferentKeys) {
@@ -68,6 +130,95 @@ TEST(LoadOrCreateKeyRingTest, TwoNewFilesHoldDifferentKeys) {
   ASSERT_OK_AND_ASSIGN(KeyRing second, LoadOrCreateKeyRing(dir.File("b.keys")));
   EXPECT_NE(first.identity_hmac_secret, second.identity_hmac_secret);
   EXPECT_NE(first.active_pii_key(), second.active_pii_key());
+  EXPECT_NE(first.token_signing_key_pem, second.token_signing_key_pem);
+  EXPECT_NE(first.token_signing_key_id, second.token_signing_key_id);
+}
+
+TEST(LoadOrCreateKeyRingTest, AddsATokenKeyToAFileFromBeforeLearnerTokens) {
+  TempDir dir;
+  const std::string path = dir.File("creditbank.keys");
+  // Written by the previous version, with a field this one does not know.
+  nlohmann::json old_file = nlohmann::json::parse(ValidJson());
+  old_file["comment"] = "重庆市终身学习学分银行 — 生产密钥";
+  WriteFile(path, old_file.dump(), 0600);
+
+  ASSERT_OK_AND_ASSIGN(KeyRing ring, LoadOrCreateKeyRing(path));
+  EXPECT_EQ(ring.identity_hmac_secret, std::string(32, 's'));
+  EXPECT_EQ(ring.pii_keys.at(2), std::string(32, 'b'));
+  EXPECT_EQ(ring.active_pii_key_id, 2u);
+  ASSERT_OK(ParseEcP256PrivateKeyPem(ring.token_signing_key_pem).status());
+  EXPECT_EQ(ring.token_signing_key_id.size(), 16u);
+
+  // The file now holds the key, and everything it held before.
+  EXPECT_EQ(ModeOf(path), 0600u);
+  EXPECT_THAT(OtherFiles(dir.path(), "creditbank.keys"), ::testing::IsEmpty());
+  nlohmann::json rewritten = nlohmann::json::parse(ReadFile(path));
+  EXPECT_EQ(rewritten["token_signing_key"], ring.token_signing_key_pem);
+  EXPECT_EQ(rewritten["token_signing_key_id"], ring.token_signing_key_id);
+  rewritten.erase("token_signing_key");
+  rewritten.erase("token_signing_key_id");
+  EXPECT_EQ(rewritten, old_file);
+
+  // Once: the next load finds the same key.
+  ASSERT_OK_AND_ASSIGN(KeyRing again, LoadOrCreateKeyRing(path));
+  EXPECT_EQ(again.token_signing_key_pem, ring.token_signing_key_pem);
+  EXPECT_EQ(again.token_signing_key_id, ring.token_signing_key_id);
+}
+
+TEST(LoadOrCreateKeyRingTest, AReadOnlyOldFileStaysReadOnly) {
+  TempDir dir;
+  const std::string path = dir.File("creditbank.keys");
+  WriteFile(path, ValidJson(), 0400);
+  ASSERT_OK_AND_ASSIGN(KeyRing ring, LoadOrCreateKeyRing(path));
+  EXPECT_FALSE(ring.token_signing_key_pem.empty());
+  EXPECT_EQ(ModeOf(path), 0400u);
+}
+
+TEST(LoadOrCreateKeyRingTest, AddingTheTokenKeyReplacesTheFileBehindASymlink) {
+  TempDir dir;
+  std::filesystem::create_directory(dir.File("secrets"));
+  const std::string target = dir.File("secrets/creditbank.keys");
+  WriteFile(target, ValidJson(), 0600);
+  const std::string link = dir.File("creditbank.keys");
+  std::filesystem::create_symlink(target, link);
+
+  ASSERT_OK_AND_ASSIGN(KeyRing ring, LoadOrCreateKeyRing(link));
+  EXPECT_TRUE(std::filesystem::is_symlink(link));
+  EXPECT_THAT(ReadFile(target), ::testing::HasSubstr(ring.token_signing_key_id));
+  EXPECT_THAT(OtherFiles(dir.File("secrets"), "creditbank.keys"), ::testing::IsEmpty());
+}
+
+TEST(LoadOrCreateKeyRingTest, ServersStartingTogetherAgreeOnTheAddedTokenKey) {
+  TempDir dir;
+  const std::string path = dir.File("creditbank.keys");
+  WriteFile(path, ValidJson(), 0600);
+  constexpr int kServers = 6;
+  std::vector<absl::StatusOr<KeyRing>> rings(kServers, absl::UnknownError("not run"));
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kServers; ++i) {
+    threads.emplace_back([&rings, &path, i] { rings[i] = LoadOrCreateKeyRing(path); });
+  }
+  for (std::thread& thread : threads) thread.join();
+  ASSERT_OK_AND_ASSIGN(KeyRing on_disk, LoadOrCreateKeyRing(path));
+  for (const absl::StatusOr<KeyRing>& ring : rings) {
+    ASSERT_OK(ring.status());
+    EXPECT_EQ(ring->token_signing_key_pem, on_disk.token_signing_key_pem);
+    EXPECT_EQ(ring->token_signing_key_id, on_disk.token_signing_key_id);
+  }
+  EXPECT_THAT(OtherFiles(dir.path(), "creditbank.keys"), ::testing::IsEmpty());
+}
+
+TEST(LoadOrCreateKeyRingTest, AnOldFileInADirectoryWeCannotWriteIsUnavailable) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root may write any directory";
+  TempDir dir;
+  std::filesystem::create_directory(dir.File("locked"));
+  const std::string path = dir.File("locked/creditbank.keys");
+  WriteFile(path, ValidJson(), 0600);
+  ASSERT_EQ(::chmod(dir.File("locked").c_str(), 0500), 0);
+  absl::StatusOr<KeyRing> ring = LoadOrCreateKeyRing(path);
+  ASSERT_EQ(::chmod(dir.File("locked").c_str(), 0700), 0);
+  EXPECT_THAT(ring, StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_EQ(ReadFile(path), ValidJson());
 }
 
 TEST(LoadOrCreateKeyRingTest, RefusesFilesOthersMayReadOrWrite) {
@@ -115,6 +266,59 @@ TEST(ParseKeyRingTest, ReadsEveryKeyAndTheActiveOne) {
   EXPECT_EQ(ring.pii_keys.at(2), std::string(32, 'b'));
   EXPECT_EQ(ring.active_pii_key_id, 2u);
   EXPECT_EQ(ring.active_pii_key(), std::string(32, 'b'));
+}
+
+TEST(ParseKeyRingTest, AFileWithoutATokenKeyParsesWithEmptyTokenFields) {
+  ASSERT_OK_AND_ASSIGN(KeyRing ring, ParseKeyRing(ValidJson()));
+  EXPECT_TRUE(ring.token_signing_key_pem.empty());
+  EXPECT_TRUE(ring.token_signing_key_id.empty());
+}
+
+TEST(ParseKeyRingTest, ReadsTheTokenSigningKey) {
+  const TokenKeyFields token_key = NewTokenKey();
+  nlohmann::json json = nlohmann::json::parse(ValidJson());
+  json["token_signing_key"] = token_key.pem;
+  json["token_signing_key_id"] = "2026-autumn_1";  // any well-formed id is taken as given
+  ASSERT_OK_AND_ASSIGN(KeyRing ring, ParseKeyRing(json.dump()));
+  EXPECT_EQ(ring.token_signing_key_pem, token_key.pem);
+  EXPECT_EQ(ring.token_signing_key_id, "2026-autumn_1");
+}
+
+TEST(ParseKeyRingTest, MalformedTokenKeysAreDataLossWithoutQuotingThem) {
+  const TokenKeyFields token_key = NewTokenKey();
+  absl::StatusOr<EvpPkeyPtr> parsed = ParseEcP256PrivateKeyPem(token_key.pem);
+  ASSERT_TRUE(parsed.ok());
+  const std::string public_pem = *EcP256PublicKeyPem(**parsed);
+  struct Case {
+    std::string name;
+    nlohmann::json pem;  // null: absent
+    nlohmann::json key_id;
+  };
+  const std::vector<Case> cases = {
+      {"key without id", token_key.pem, nullptr},
+      {"id without key", nullptr, token_key.key_id},
+      {"key a number", 42, token_key.key_id},
+      {"key an object", nlohmann::json{{"pem", token_key.pem}}, token_key.key_id},
+      {"key not PEM", "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg", token_key.key_id},
+      {"key truncated", token_key.pem.substr(0, token_key.pem.size() - 40), token_key.key_id},
+      {"public key", public_pem, token_key.key_id},
+      {"P-384 key", P384PrivateKeyPem(), token_key.key_id},
+      {"empty id", token_key.pem, ""},
+      {"id with a space", token_key.pem, "key 1"},
+      {"id with a slash", token_key.pem, "../../etc"},
+      {"id too long", token_key.pem, std::string(kMaxTokenKeyIdLength + 1, 'k')},
+      {"id a number", token_key.pem, 1},
+  };
+  for (const Case& c : cases) {
+    nlohmann::json json = nlohmann::json::parse(ValidJson());
+    if (!c.pem.is_null()) json["token_signing_key"] = c.pem;
+    if (!c.key_id.is_null()) json["token_signing_key_id"] = c.key_id;
+    absl::StatusOr<KeyRing> ring = ParseKeyRing(json.dump());
+    EXPECT_THAT(ring, StatusIs(absl::StatusCode::kDataLoss)) << c.name;
+    const std::string message(ring.status().message());
+    EXPECT_THAT(message, ::testing::Not(HasSubstr("MI"))) << c.name;
+    EXPECT_THAT(message, ::testing::Not(HasSubstr("BEGIN"))) << c.name;
+  }
 }
 
 TEST(ParseKeyRingTest, MalformedContentsAreDataLoss) {
@@ -204,6 +408,37 @@ TEST(ParseKeyRingTest, MalformedContentsAreDataLoss) {
   for (const Case& c : cases) {
     EXPECT_THAT(ParseKeyRing(c.json), StatusIs(absl::StatusCode::kDataLoss)) << c.name;
   }
+}
+
+TEST(RotatePiiKeyTest, AddsAnActiveKeyAndKeepsTheOldOnes) {
+  TempDir dir;
+  const std::string path = dir.File("keys.json");
+  ASSERT_OK_AND_ASSIGN(KeyRing before, LoadOrCreateKeyRing(path));
+  ASSERT_OK_AND_ASSIGN(uint32_t id, RotatePiiKey(path));
+  EXPECT_EQ(id, 2u);
+  ASSERT_OK_AND_ASSIGN(KeyRing after, LoadOrCreateKeyRing(path));
+  EXPECT_EQ(after.active_pii_key_id, 2u);
+  ASSERT_EQ(after.pii_keys.size(), 2u);
+  EXPECT_EQ(after.pii_keys.at(1), before.pii_keys.at(1));
+  EXPECT_NE(after.pii_keys.at(2), before.pii_keys.at(1));
+  EXPECT_EQ(after.identity_hmac_secret, before.identity_hmac_secret);
+  EXPECT_EQ(after.token_signing_key_pem, before.token_signing_key_pem);
+  struct stat info;
+  ASSERT_EQ(::stat(path.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
+  ASSERT_OK_AND_ASSIGN(uint32_t third, RotatePiiKey(path));
+  EXPECT_EQ(third, 3u);
+}
+
+TEST(RotatePiiKeyTest, RefusesAMissingOrOpenFile) {
+  TempDir dir;
+  EXPECT_THAT(RotatePiiKey(dir.File("absent.json")),
+              ::creditbank::testing::StatusIs(absl::StatusCode::kNotFound));
+  const std::string path = dir.File("keys.json");
+  ASSERT_OK(LoadOrCreateKeyRing(path).status());
+  ASSERT_EQ(::chmod(path.c_str(), 0644), 0);
+  EXPECT_THAT(RotatePiiKey(path),
+              ::creditbank::testing::StatusIs(absl::StatusCode::kFailedPrecondition));
 }
 
 }  // namespace
