@@ -24,9 +24,25 @@ class CoreHandle {
   std::atomic<domain::CoreClient*> core_{nullptr};
 };
 
+inline constexpr char kNotReadyMessage[] =
+    "the server is still opening its storage; retry shortly";
+
 inline grpc::Status NotReady() {
-  return grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                      "the server is still opening its storage; retry shortly");
+  return grpc::Status(grpc::StatusCode::UNAVAILABLE, kNotReadyMessage);
+}
+
+// Calls `method` on the core and stores its answer in `response`; the
+// core's error otherwise (for handlers inside a GuardedCall).
+template <typename Request, typename Response>
+absl::Status AnswerInto(const CoreHandle& handle,
+                        absl::StatusOr<Response> (domain::CoreClient::*method)(const Request&),
+                        const Request& request, Response* response) {
+  domain::CoreClient* core = handle.Get();
+  if (core == nullptr) return absl::UnavailableError(kNotReadyMessage);
+  absl::StatusOr<Response> result = (core->*method)(request);
+  if (!result.ok()) return result.status();
+  *response = *std::move(result);
+  return absl::OkStatus();
 }
 
 // Calls `method` on the core and maps its result onto the gRPC reply.

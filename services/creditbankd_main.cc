@@ -4,6 +4,9 @@
 //   creditbankd                                  # all services, ./data
 //   creditbankd --listen=127.0.0.1:0 --port_file=port --data_dir=/var/lib/cb
 //   creditbankd --check --data_dir=/var/lib/cb   # consistency check, offline
+//   creditbankd --listen=0.0.0.0:50051 --tls_cert=tls/bank.crt --tls_key=tls/bank.key
+//               --client_ca=tls/ca.crt --backup_dir=/var/backups/cb
+//   creditbankd --restore_from=/var/backups/cb --data_dir=/var/lib/cb-restored
 #include <signal.h>
 
 #include <cstdio>
@@ -13,6 +16,7 @@
 #include "CLI/CLI.hpp"
 #include "common/clock.h"
 #include "domain/consistency_check.h"
+#include "domain/crypto/key_ring.h"
 #include "services/server.h"
 #include "spdlog/spdlog.h"
 #include "storage/store.h"
@@ -24,6 +28,27 @@ using creditbank::services::ServerOptions;
 // Exit codes: 0 fine, 1 the check found differences, 2 could not run.
 constexpr int kExitInconsistent = 1;
 constexpr int kExitError = 2;
+
+int RunRestore(const std::string& backup_dir, const std::string& data_dir) {
+  absl::Status restored = creditbank::storage::RestoreLatestBackup(backup_dir, data_dir);
+  if (!restored.ok()) {
+    std::cerr << "creditbankd --restore_from: " << restored.message() << "\n";
+    return kExitError;
+  }
+  std::cout << "restored the latest backup of " << backup_dir << " into " << data_dir << "\n";
+  return 0;
+}
+
+int RunRotatePiiKey(const std::string& key_file) {
+  absl::StatusOr<uint32_t> key_id = creditbank::domain::RotatePiiKey(key_file);
+  if (!key_id.ok()) {
+    std::cerr << "creditbankd --rotate_pii_key: " << key_id.status().message() << "\n";
+    return kExitError;
+  }
+  std::cout << "personal-data key " << *key_id << " is now active in " << key_file
+            << "; start the server and run `cbctl admin reencrypt` to re-seal older accounts\n";
+  return 0;
+}
 
 int RunCheck(const ServerOptions& options) {
   creditbank::storage::StoreOptions store_options;
@@ -80,11 +105,13 @@ int main(int argc, char** argv) {
   std::string log_level = "info";
   size_t block_cache_mib = options.block_cache_bytes >> 20;
   bool check = false;
+  std::string restore_from;
+  bool rotate_pii_key = false;
 
   CLI::App app{"creditbankd: lifelong-learning credit bank server"};
   app.add_option("--listen", options.listen, "address:port to serve on (port 0 picks one)")
       ->capture_default_str();
-  app.add_option("--services", services, "all, or a comma list of accounts,institutions,ledger")
+  app.add_option("--services", services, "all, or a comma list of accounts,institutions,ledger,admin")
       ->capture_default_str();
   app.add_option("--data_dir", options.data_dir, "RocksDB data directory")->capture_default_str();
   app.add_option("--key_file", options.key_file,
@@ -98,6 +125,28 @@ int main(int argc, char** argv) {
   app.add_flag("--check", check,
                "check the consistency of --data_dir (server stopped) and exit: "
                "0 consistent, 1 differences, 2 error");
+  app.add_option("--tls_cert", options.tls.certificate, "server certificate (PEM)");
+  app.add_option("--tls_key", options.tls.private_key, "server private key (PEM, mode 0600)");
+  app.add_option("--client_ca", options.tls.client_ca,
+                 "the bank's CA (PEM): client certificates must chain to it");
+  app.add_option("--backup_dir", options.backup_dir,
+                 "where `cbctl admin backup` writes backups (empty: backups refused)");
+  app.add_option("--institution_requests_per_second",
+                 options.institution_limits.requests_per_second,
+                 "recording requests per second per institution (0: no limit)")
+      ->capture_default_str();
+  app.add_option("--institution_burst", options.institution_limits.burst,
+                 "requests an institution may send at once after idling")
+      ->capture_default_str();
+  app.add_option("--institution_max_batch", options.institution_limits.max_batch_items,
+                 "largest RecordOutcomes request or upload chunk per institution")
+      ->capture_default_str();
+  app.add_option("--restore_from", restore_from,
+                 "restore the latest backup in this directory into --data_dir (which must "
+                 "be missing or empty) and exit");
+  app.add_flag("--rotate_pii_key", rotate_pii_key,
+               "add a new personal-data key to --key_file, make it the active one and exit "
+               "(server stopped); then start the server and run `cbctl admin reencrypt`");
   CLI11_PARSE(app, argc, argv);
 
   const spdlog::level::level_enum level = spdlog::level::from_str(log_level);
@@ -109,6 +158,8 @@ int main(int argc, char** argv) {
   spdlog::set_level(level);
   options.block_cache_bytes = block_cache_mib << 20;
   if (check) return RunCheck(options);
+  if (!restore_from.empty()) return RunRestore(restore_from, options.data_dir);
+  if (rotate_pii_key) return RunRotatePiiKey(options.key_file);
 
   auto service_set = creditbank::services::ParseServiceList(services);
   if (!service_set.ok()) {
@@ -123,8 +174,16 @@ int main(int argc, char** argv) {
     spdlog::error("{}", std::string(server.status().message()));
     return kExitError;
   }
-  spdlog::warn("serving plaintext gRPC on {} (development mode: no TLS, no caller identity)",
-               options.listen);
+  if (options.tls.any()) {
+    spdlog::info("serving mTLS: client certificates from {} identify operators, institutions "
+                 "and services; learners send bearer tokens",
+                 options.tls.client_ca);
+  } else {
+    spdlog::warn("DEVELOPMENT MODE: plaintext gRPC on loopback {}; callers have no identity "
+                 "and every call may do everything. Use --tls_cert/--tls_key/--client_ca "
+                 "for anything else (deploy/tls/README.md)",
+                 options.listen);
+  }
   spdlog::info("listening on port {}, services: {}", (*server)->port(), services);
   if (absl::Status status = (*server)->OpenStorage(); !status.ok()) {
     spdlog::error("cannot open storage: {}", std::string(status.message()));

@@ -11,11 +11,20 @@ namespace accounts_v1 = ::creditbank::accounts::v1;
 namespace institutions_v1 = ::creditbank::institutions::v1;
 namespace ledger_v1 = ::creditbank::ledger::v1;
 
-GrpcCoreClient::GrpcCoreClient(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline)
+namespace admin_v1 = ::creditbank::admin::v1;
+
+GrpcCoreClient::GrpcCoreClient(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline,
+                               std::string bearer_token)
     : deadline_(deadline),
+      bearer_token_(std::move(bearer_token)),
       accounts_(accounts_v1::AccountService::NewStub(channel)),
       institutions_(institutions_v1::InstitutionService::NewStub(channel)),
-      ledger_(ledger_v1::LedgerService::NewStub(channel)) {}
+      ledger_(ledger_v1::LedgerService::NewStub(channel)),
+      admin_(admin_v1::AdminService::NewStub(channel)) {}
+
+void GrpcCoreClient::AddCredentials(grpc::ClientContext& context) const {
+  if (!bearer_token_.empty()) context.AddMetadata("authorization", "Bearer " + bearer_token_);
+}
 
 template <typename Stub, typename Request, typename Response>
 absl::StatusOr<Response> GrpcCoreClient::Call(
@@ -23,6 +32,7 @@ absl::StatusOr<Response> GrpcCoreClient::Call(
     const Request& request) {
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
+  AddCredentials(context);
   Response response;
   grpc::Status status = (stub.*method)(&context, request, &response);
   if (!status.ok()) return FromGrpcStatus(status);
@@ -108,6 +118,32 @@ absl::StatusOr<ledger_v1::GetBalancesResponse> GrpcCoreClient::GetBalances(
 absl::StatusOr<ledger_v1::CheckConsistencyResponse> GrpcCoreClient::CheckConsistency(
     const ledger_v1::CheckConsistencyRequest& request) {
   return Call(*ledger_, &ledger_v1::LedgerService::Stub::CheckConsistency, request);
+}
+
+absl::StatusOr<admin_v1::IssueLearnerTokenResponse> GrpcCoreClient::IssueLearnerToken(
+    const admin_v1::IssueLearnerTokenRequest& request) {
+  return Call(*admin_, &admin_v1::AdminService::Stub::IssueLearnerToken, request);
+}
+absl::StatusOr<admin_v1::QueryAuditResponse> GrpcCoreClient::QueryAudit(
+    const admin_v1::QueryAuditRequest& request) {
+  return Call(*admin_, &admin_v1::AdminService::Stub::QueryAudit, request);
+}
+absl::StatusOr<admin_v1::Backup> GrpcCoreClient::CreateBackup(
+    const admin_v1::CreateBackupRequest& request) {
+  return Call(*admin_, &admin_v1::AdminService::Stub::CreateBackup, request);
+}
+absl::StatusOr<admin_v1::ListBackupsResponse> GrpcCoreClient::ListBackups(
+    const admin_v1::ListBackupsRequest& request) {
+  return Call(*admin_, &admin_v1::AdminService::Stub::ListBackups, request);
+}
+absl::StatusOr<admin_v1::ReencryptPersonalDetailsResponse>
+GrpcCoreClient::ReencryptPersonalDetails(
+    const admin_v1::ReencryptPersonalDetailsRequest& request) {
+  return Call(*admin_, &admin_v1::AdminService::Stub::ReencryptPersonalDetails, request);
+}
+absl::StatusOr<admin_v1::WhoAmIResponse> GrpcCoreClient::WhoAmI(
+    const admin_v1::WhoAmIRequest& request) {
+  return Call(*admin_, &admin_v1::AdminService::Stub::WhoAmI, request);
 }
 
 }  // namespace creditbank::services

@@ -12,7 +12,10 @@
 #include <memory>
 
 #include "absl/time/time.h"
+#include <string>
+
 #include "creditbank/accounts/v1/accounts.grpc.pb.h"
+#include "creditbank/admin/v1/admin.grpc.pb.h"
 #include "creditbank/institutions/v1/institutions.grpc.pb.h"
 #include "creditbank/ledger/v1/ledger.grpc.pb.h"
 #include "domain/core_client.h"
@@ -26,8 +29,11 @@ inline constexpr absl::Duration kDefaultCallDeadline = absl::Seconds(30);
 
 class GrpcCoreClient final : public domain::CoreClient {
  public:
+  // `bearer_token`: a learner token sent with every call
+  // ("authorization: Bearer ..."); empty for certificate callers.
   explicit GrpcCoreClient(std::shared_ptr<grpc::Channel> channel,
-                          absl::Duration deadline = kDefaultCallDeadline);
+                          absl::Duration deadline = kDefaultCallDeadline,
+                          std::string bearer_token = "");
 
   absl::StatusOr<accounts::v1::OpenAccountResponse> OpenAccount(
       const accounts::v1::OpenAccountRequest& request) override;
@@ -67,8 +73,22 @@ class GrpcCoreClient final : public domain::CoreClient {
   absl::StatusOr<ledger::v1::CheckConsistencyResponse> CheckConsistency(
       const ledger::v1::CheckConsistencyRequest& request) override;
 
-  // For streaming uploads, which CoreClient does not cover.
+  // Administration (creditbank.admin.v1), not part of CoreClient.
+  absl::StatusOr<admin::v1::IssueLearnerTokenResponse> IssueLearnerToken(
+      const admin::v1::IssueLearnerTokenRequest& request);
+  absl::StatusOr<admin::v1::QueryAuditResponse> QueryAudit(
+      const admin::v1::QueryAuditRequest& request);
+  absl::StatusOr<admin::v1::Backup> CreateBackup(const admin::v1::CreateBackupRequest& request);
+  absl::StatusOr<admin::v1::ListBackupsResponse> ListBackups(
+      const admin::v1::ListBackupsRequest& request);
+  absl::StatusOr<admin::v1::ReencryptPersonalDetailsResponse> ReencryptPersonalDetails(
+      const admin::v1::ReencryptPersonalDetailsRequest& request);
+  absl::StatusOr<admin::v1::WhoAmIResponse> WhoAmI(const admin::v1::WhoAmIRequest& request);
+
+  // For streaming uploads, which CoreClient does not cover: the stub, and
+  // the caller's credentials for a context made by hand.
   ledger::v1::LedgerService::Stub& ledger_stub() { return *ledger_; }
+  void AddCredentials(grpc::ClientContext& context) const;
 
  private:
   template <typename Stub, typename Request, typename Response>
@@ -78,9 +98,11 @@ class GrpcCoreClient final : public domain::CoreClient {
                                 const Request& request);
 
   const absl::Duration deadline_;
+  const std::string bearer_token_;
   std::unique_ptr<accounts::v1::AccountService::Stub> accounts_;
   std::unique_ptr<institutions::v1::InstitutionService::Stub> institutions_;
   std::unique_ptr<ledger::v1::LedgerService::Stub> ledger_;
+  std::unique_ptr<admin::v1::AdminService::Stub> admin_;
 };
 
 }  // namespace creditbank::services

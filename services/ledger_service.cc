@@ -9,6 +9,8 @@
 #include <thread>
 
 #include "absl/synchronization/mutex.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "domain/errors.h"
 
 namespace creditbank::services {
@@ -28,28 +30,42 @@ constexpr size_t kMaxChunksInFlightPerStream = 4;
 constexpr int kMaxChunkTasks = 256;
 std::atomic<int> chunk_tasks{0};
 
-ledger_v1::RecordOutcomesResponse AnswerChunk(CoreClient& core,
-                                              const ledger_v1::RecordOutcomesRequest& chunk) {
+absl::StatusOr<ledger_v1::RecordOutcomesResponse> RecordChunk(
+    CoreClient& core, const GuardedCall& call, ledger_v1::RecordOutcomesRequest& chunk) {
+  RETURN_IF_ERROR(call.ScopeRecorder(chunk.mutable_institution_code()));
+  RETURN_IF_ERROR(call.Admit(chunk.institution_code(), chunk.outcomes_size()));
+  return core.RecordOutcomes(chunk);
+}
+
+// One chunk of an upload, under the stream's guard: scoped to the
+// caller's institution, within its limits, audited as a call of its own.
+ledger_v1::RecordOutcomesResponse AnswerChunk(CoreClient& core, const GuardedCall& call,
+                                              ledger_v1::RecordOutcomesRequest& chunk) {
   ledger_v1::RecordOutcomesResponse refused;
+  absl::Status status;
   try {
-    absl::StatusOr<ledger_v1::RecordOutcomesResponse> answer = core.RecordOutcomes(chunk);
-    if (answer.ok()) return *std::move(answer);
-    *refused.mutable_error() = domain::ToRpcStatus(answer.status());
+    absl::StatusOr<ledger_v1::RecordOutcomesResponse> answer = RecordChunk(core, call, chunk);
+    status = answer.status();
+    if (answer.ok()) {
+      call.AuditPart(status, {chunk.institution_code(), "", static_cast<uint32_t>(chunk.outcomes_size())});
+      return *std::move(answer);
+    }
   } catch (const std::bad_alloc&) {
-    *refused.mutable_error() = domain::ToRpcStatus(
-        absl::ResourceExhaustedError("out of memory while recording the chunk"));
+    status = absl::ResourceExhaustedError("out of memory while recording the chunk");
   }
+  call.AuditPart(status, {chunk.institution_code(), "", static_cast<uint32_t>(chunk.outcomes_size())});
+  *refused.mutable_error() = domain::ToRpcStatus(status);
   return refused;
 }
 
 // The chunk's answer: on a task of its own when the server has room for
 // one, else right here (same answer, only without overlap).
 std::future<ledger_v1::RecordOutcomesResponse> StartChunk(
-    CoreClient& core, ledger_v1::RecordOutcomesRequest chunk) {
+    CoreClient& core, const GuardedCall& call, ledger_v1::RecordOutcomesRequest chunk) {
   if (chunk_tasks.fetch_add(1) < kMaxChunkTasks) {
     try {
-      return std::async(std::launch::async, [&core, chunk = std::move(chunk)] {
-        ledger_v1::RecordOutcomesResponse answer = AnswerChunk(core, chunk);
+      return std::async(std::launch::async, [&core, &call, chunk = std::move(chunk)]() mutable {
+        ledger_v1::RecordOutcomesResponse answer = AnswerChunk(core, call, chunk);
         chunk_tasks.fetch_sub(1);
         return answer;
       });
@@ -59,7 +75,7 @@ std::future<ledger_v1::RecordOutcomesResponse> StartChunk(
   }
   chunk_tasks.fetch_sub(1);
   std::promise<ledger_v1::RecordOutcomesResponse> answered;
-  answered.set_value(AnswerChunk(core, chunk));
+  answered.set_value(AnswerChunk(core, call, chunk));
   return answered.get_future();
 }
 
@@ -119,83 +135,168 @@ class AnswerQueue {
 
 }  // namespace
 
-grpc::Status LedgerService::RecordOutcome(grpc::ServerContext*,
+namespace {
+constexpr char kRecordOutcome[] = "/creditbank.ledger.v1.LedgerService/RecordOutcome";
+constexpr char kRecordOutcomes[] = "/creditbank.ledger.v1.LedgerService/RecordOutcomes";
+constexpr char kStreamOutcomes[] = "/creditbank.ledger.v1.LedgerService/StreamOutcomes";
+constexpr char kReverseEntry[] = "/creditbank.ledger.v1.LedgerService/ReverseEntry";
+constexpr char kGetEntry[] = "/creditbank.ledger.v1.LedgerService/GetEntry";
+constexpr char kListEntries[] = "/creditbank.ledger.v1.LedgerService/ListEntries";
+constexpr char kGetBalances[] = "/creditbank.ledger.v1.LedgerService/GetBalances";
+constexpr char kCheckConsistency[] = "/creditbank.ledger.v1.LedgerService/CheckConsistency";
+
+// `request` with its recording institution scoped to the caller (see
+// GuardedCall::ScopeRecorder); copied only when the field must be filled.
+template <typename Request>
+absl::StatusOr<const Request*> ScopedToRecorder(const GuardedCall& call, const Request* request,
+                                                Request& copy) {
+  std::string code = request->institution_code();
+  RETURN_IF_ERROR(call.ScopeRecorder(&code));
+  if (code == request->institution_code()) return request;
+  copy = *request;
+  copy.set_institution_code(std::move(code));
+  return &copy;
+}
+}  // namespace
+
+grpc::Status LedgerService::RecordOutcome(grpc::ServerContext* context,
                                           const ledger_v1::RecordOutcomeRequest* request,
                                           ledger_v1::RecordOutcomeResponse* response) {
-  return Answer(core_, &CoreClient::RecordOutcome, *request, response);
+  GuardedCall call(security_, *context, kRecordOutcome);
+  call.audit() = {request->outcome().account_number(), request->outcome().request_id(), 1};
+  return call.Run([&]() -> absl::Status {
+    ledger_v1::RecordOutcomeRequest copy;
+    ASSIGN_OR_RETURN(const ledger_v1::RecordOutcomeRequest* scoped,
+                     ScopedToRecorder(call, request, copy));
+    RETURN_IF_ERROR(call.Admit(scoped->institution_code(), 1));
+    return AnswerInto(core_, &CoreClient::RecordOutcome, *scoped, response);
+  });
 }
 
-grpc::Status LedgerService::RecordOutcomes(grpc::ServerContext*,
+grpc::Status LedgerService::RecordOutcomes(grpc::ServerContext* context,
                                            const ledger_v1::RecordOutcomesRequest* request,
                                            ledger_v1::RecordOutcomesResponse* response) {
-  return Answer(core_, &CoreClient::RecordOutcomes, *request, response);
+  GuardedCall call(security_, *context, kRecordOutcomes);
+  call.audit() = {request->institution_code(), "",
+                  static_cast<uint32_t>(request->outcomes_size())};
+  return call.Run([&]() -> absl::Status {
+    ledger_v1::RecordOutcomesRequest copy;
+    ASSIGN_OR_RETURN(const ledger_v1::RecordOutcomesRequest* scoped,
+                     ScopedToRecorder(call, request, copy));
+    call.audit().target = scoped->institution_code();
+    RETURN_IF_ERROR(call.Admit(scoped->institution_code(), scoped->outcomes_size()));
+    return AnswerInto(core_, &CoreClient::RecordOutcomes, *scoped, response);
+  });
 }
 
 // This thread reads chunks and starts each on its own task; a writer
 // thread answers them in arrival order as each becomes durable. Reading
 // and writing a sync stream from two threads at once is allowed by gRPC.
-// Every task is waited for before the call returns.
+// Every task is waited for before the call returns. The caller is
+// authorized once for the stream; each chunk is scoped, limited and
+// audited on its own.
 grpc::Status LedgerService::StreamOutcomes(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<ledger_v1::RecordOutcomesResponse,
                              ledger_v1::RecordOutcomesRequest>* stream) {
+  GuardedCall call(security_, *context, kStreamOutcomes);
+  return call.Run([&]() -> absl::Status { return Upload(*context, call, *stream); });
+}
+
+absl::Status LedgerService::Upload(
+    grpc::ServerContext& context, const GuardedCall& call,
+    grpc::ServerReaderWriter<ledger_v1::RecordOutcomesResponse,
+                             ledger_v1::RecordOutcomesRequest>& stream) {
   CoreClient* core = core_.Get();
-  if (core == nullptr) return NotReady();
+  if (core == nullptr) return absl::UnavailableError(kNotReadyMessage);
   AnswerQueue answers(kMaxChunksInFlightPerStream);
   std::thread writer;
   try {
     writer = std::thread([&] {
       while (std::optional<ledger_v1::RecordOutcomesResponse> answer = answers.Next()) {
-        if (!answers.client_gone() && !stream->Write(*answer)) answers.MarkClientGone();
+        if (!answers.client_gone() && !stream.Write(*answer)) answers.MarkClientGone();
       }
     });
   } catch (const std::system_error&) {
-    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                        "the server cannot start another upload now; retry with backoff");
+    return absl::ResourceExhaustedError(
+        "the server cannot start another upload now; retry with backoff");
   }
   ledger_v1::RecordOutcomesRequest chunk;
-  while (stream->Read(&chunk)) {
-    if (!answers.Push(StartChunk(*core, std::move(chunk)))) break;
+  while (stream.Read(&chunk)) {
+    if (!answers.Push(StartChunk(*core, call, std::move(chunk)))) break;
     chunk = ledger_v1::RecordOutcomesRequest();
   }
   answers.Close();
   writer.join();
-  if (answers.client_gone() || context->IsCancelled()) {
+  if (answers.client_gone() || context.IsCancelled()) {
     // What was committed stays committed; request ids make a resumed
     // upload skip it.
-    return grpc::Status(grpc::StatusCode::CANCELLED, "the client stopped the upload");
+    return absl::CancelledError("the client stopped the upload");
   }
-  return grpc::Status::OK;
+  return absl::OkStatus();
 }
 
-grpc::Status LedgerService::ReverseEntry(grpc::ServerContext*,
+grpc::Status LedgerService::ReverseEntry(grpc::ServerContext* context,
                                          const ledger_v1::ReverseEntryRequest* request,
                                          ledger_v1::RecordOutcomeResponse* response) {
-  return Answer(core_, &CoreClient::ReverseEntry, *request, response);
+  GuardedCall call(security_, *context, kReverseEntry);
+  call.audit() = {absl::StrCat(request->entry_id()), request->request_id(), 1};
+  return call.Run([&]() -> absl::Status {
+    ledger_v1::ReverseEntryRequest copy;
+    ASSIGN_OR_RETURN(const ledger_v1::ReverseEntryRequest* scoped,
+                     ScopedToRecorder(call, request, copy));
+    RETURN_IF_ERROR(call.Admit(scoped->institution_code(), 1));
+    return AnswerInto(core_, &CoreClient::ReverseEntry, *scoped, response);
+  });
 }
 
-grpc::Status LedgerService::GetEntry(grpc::ServerContext*,
+grpc::Status LedgerService::GetEntry(grpc::ServerContext* context,
                                      const ledger_v1::GetEntryRequest* request,
                                      ledger_v1::Entry* response) {
-  return Answer(core_, &CoreClient::GetEntry, *request, response);
+  GuardedCall call(security_, *context, kGetEntry);
+  return call.Run([&]() -> absl::Status {
+    RETURN_IF_ERROR(AnswerInto(core_, &CoreClient::GetEntry, *request, response));
+    absl::Status visible =
+        call.CheckRow({response->institution_code(), response->outcome().account_number()});
+    if (!visible.ok()) response->Clear();
+    return visible;
+  });
 }
 
-grpc::Status LedgerService::ListEntries(grpc::ServerContext*,
+grpc::Status LedgerService::ListEntries(grpc::ServerContext* context,
                                         const ledger_v1::ListEntriesRequest* request,
                                         ledger_v1::ListEntriesResponse* response) {
-  return Answer(core_, &CoreClient::ListEntries, *request, response);
+  GuardedCall call(security_, *context, kListEntries);
+  return call.Run([&]() -> absl::Status {
+    // An institution lists only what it recorded: its code becomes the
+    // filter. A learner lists only their own account.
+    ledger_v1::ListEntriesRequest scoped = *request;
+    if (call.caller().role == domain::Role::kInstitution) {
+      RETURN_IF_ERROR(call.ScopeRecorder(scoped.mutable_institution_code()));
+    } else {
+      RETURN_IF_ERROR(call.CheckRow({"", scoped.account_number()}));
+    }
+    return AnswerInto(core_, &CoreClient::ListEntries, scoped, response);
+  });
 }
 
-grpc::Status LedgerService::GetBalances(grpc::ServerContext*,
+grpc::Status LedgerService::GetBalances(grpc::ServerContext* context,
                                         const ledger_v1::GetBalancesRequest* request,
                                         ledger_v1::GetBalancesResponse* response) {
-  return Answer(core_, &CoreClient::GetBalances, *request, response);
+  GuardedCall call(security_, *context, kGetBalances);
+  return call.Run([&]() -> absl::Status {
+    RETURN_IF_ERROR(call.CheckRow({"", request->account_number()}));
+    return AnswerInto(core_, &CoreClient::GetBalances, *request, response);
+  });
 }
 
 grpc::Status LedgerService::CheckConsistency(
-    grpc::ServerContext*, const ledger_v1::CheckConsistencyRequest* request,
+    grpc::ServerContext* context, const ledger_v1::CheckConsistencyRequest* request,
     ledger_v1::CheckConsistencyResponse* response) {
-  return Answer(core_, &CoreClient::CheckConsistency, *request, response);
+  GuardedCall call(security_, *context, kCheckConsistency);
+  return call.Run([&]() -> absl::Status {
+    return AnswerInto(core_, &CoreClient::CheckConsistency, *request, response);
+  });
 }
 
 }  // namespace creditbank::services

@@ -4,6 +4,7 @@
 #define CREDITBANK_SERVICES_LEDGER_SERVICE_H_
 
 #include "creditbank/ledger/v1/ledger.grpc.pb.h"
+#include "services/call_guard.h"
 #include "services/core_handle.h"
 
 namespace creditbank::services {
@@ -12,11 +13,12 @@ namespace ledger_v1 = ::creditbank::ledger::v1;
 
 class LedgerService final : public ledger_v1::LedgerService::Service {
  public:
-  explicit LedgerService(const CoreHandle& core) : core_(core) {}
+  LedgerService(const CoreHandle& core, const Security& security)
+      : core_(core), security_(security) {}
 
-  grpc::Status RecordOutcome(grpc::ServerContext*, const ledger_v1::RecordOutcomeRequest* request,
+  grpc::Status RecordOutcome(grpc::ServerContext* context, const ledger_v1::RecordOutcomeRequest* request,
                              ledger_v1::RecordOutcomeResponse* response) override;
-  grpc::Status RecordOutcomes(grpc::ServerContext*,
+  grpc::Status RecordOutcomes(grpc::ServerContext* context,
                               const ledger_v1::RecordOutcomesRequest* request,
                               ledger_v1::RecordOutcomesResponse* response) override;
   // Several chunks are worked on at once and answered in order, each once
@@ -26,20 +28,25 @@ class LedgerService final : public ledger_v1::LedgerService::Service {
       grpc::ServerContext* context,
       grpc::ServerReaderWriter<ledger_v1::RecordOutcomesResponse,
                                ledger_v1::RecordOutcomesRequest>* stream) override;
-  grpc::Status ReverseEntry(grpc::ServerContext*, const ledger_v1::ReverseEntryRequest* request,
+  grpc::Status ReverseEntry(grpc::ServerContext* context, const ledger_v1::ReverseEntryRequest* request,
                             ledger_v1::RecordOutcomeResponse* response) override;
-  grpc::Status GetEntry(grpc::ServerContext*, const ledger_v1::GetEntryRequest* request,
+  grpc::Status GetEntry(grpc::ServerContext* context, const ledger_v1::GetEntryRequest* request,
                         ledger_v1::Entry* response) override;
-  grpc::Status ListEntries(grpc::ServerContext*, const ledger_v1::ListEntriesRequest* request,
+  grpc::Status ListEntries(grpc::ServerContext* context, const ledger_v1::ListEntriesRequest* request,
                            ledger_v1::ListEntriesResponse* response) override;
-  grpc::Status GetBalances(grpc::ServerContext*, const ledger_v1::GetBalancesRequest* request,
+  grpc::Status GetBalances(grpc::ServerContext* context, const ledger_v1::GetBalancesRequest* request,
                            ledger_v1::GetBalancesResponse* response) override;
-  grpc::Status CheckConsistency(grpc::ServerContext*,
+  grpc::Status CheckConsistency(grpc::ServerContext* context,
                                 const ledger_v1::CheckConsistencyRequest* request,
                                 ledger_v1::CheckConsistencyResponse* response) override;
 
  private:
+  absl::Status Upload(grpc::ServerContext& context, const GuardedCall& call,
+                      grpc::ServerReaderWriter<ledger_v1::RecordOutcomesResponse,
+                                               ledger_v1::RecordOutcomesRequest>& stream);
+
   const CoreHandle& core_;
+  const Security& security_;
 };
 
 }  // namespace creditbank::services

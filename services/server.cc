@@ -1,5 +1,6 @@
 #include "services/server.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/status_macros.h"
@@ -10,6 +11,8 @@
 #include "grpcpp/resource_quota.h"
 #include "grpcpp/server_builder.h"
 #include "services/account_service.h"
+#include "services/admin_service.h"
+#include "services/channel_credentials.h"
 #include "services/institution_service.h"
 #include "services/ledger_service.h"
 #include "spdlog/spdlog.h"
@@ -28,12 +31,49 @@ absl::StatusOr<std::set<std::string>> ParseServiceList(const std::string& list) 
     for (const char* candidate : kServiceNames) known = known || name == candidate;
     if (!known) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "--services: unknown service '", name, "' (known: all, accounts, institutions, ledger)"));
+          "--services: unknown service '", name, "' (known: all, accounts, institutions, ledger, admin)"));
     }
     services.insert(std::string(name));
   }
   if (services.empty()) return absl::InvalidArgumentError("--services: name at least one service");
   return services;
+}
+
+namespace {
+
+// mTLS: the server presents its certificate; clients may present one
+// (operators, institutions and services must, learners with a bearer
+// token need not), and one that is presented must chain to the bank's CA,
+// or the handshake fails.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeCredentials(
+    const ServerOptions& options) {
+  if (!options.tls.any()) {
+    if (!IsLoopbackAddress(options.listen)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "refusing to serve plaintext on ", options.listen,
+          ": without --tls_cert, --tls_key and --client_ca the server listens on loopback "
+          "only (development mode); see deploy/tls/README.md"));
+    }
+    return grpc::InsecureServerCredentials();
+  }
+  if (options.tls.certificate.empty() || options.tls.private_key.empty() ||
+      options.tls.client_ca.empty()) {
+    return absl::InvalidArgumentError("TLS needs all of --tls_cert, --tls_key and --client_ca");
+  }
+  grpc::SslServerCredentialsOptions ssl(GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY);
+  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+  ASSIGN_OR_RETURN(pair.cert_chain, ReadPemFile(options.tls.certificate, "--tls_cert", false));
+  ASSIGN_OR_RETURN(pair.private_key, ReadPemFile(options.tls.private_key, "--tls_key", true));
+  ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadPemFile(options.tls.client_ca, "--client_ca", false));
+  ssl.pem_key_cert_pairs.push_back(std::move(pair));
+  return grpc::SslServerCredentials(ssl);
+}
+
+}  // namespace
+
+bool IsLoopbackAddress(const std::string& listen) {
+  return absl::StartsWith(listen, "127.") || absl::StartsWith(listen, "[::1]:") ||
+         absl::StartsWith(listen, "localhost:");
 }
 
 CreditBankServer::CreditBankServer(const ServerOptions& options, const Clock& clock)
@@ -44,11 +84,22 @@ CreditBankServer::~CreditBankServer() { Shutdown(); }
 absl::StatusOr<std::unique_ptr<CreditBankServer>> CreditBankServer::Start(
     const ServerOptions& options, const Clock& clock) {
   std::unique_ptr<CreditBankServer> server(new CreditBankServer(options, clock));
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials, MakeCredentials(options));
+  ASSIGN_OR_RETURN(domain::KeyRing keys, domain::LoadOrCreateKeyRing(options.key_file));
+  ASSIGN_OR_RETURN(domain::LearnerTokenSigner signer,
+                   domain::LearnerTokenSigner::Create(keys.token_signing_key_pem,
+                                                      keys.token_signing_key_id));
+  server->keys_ = std::move(keys);
+  server->token_signer_ = std::make_unique<domain::LearnerTokenSigner>(std::move(signer));
+  server->limits_ = std::make_unique<domain::InstitutionLimits>(options.institution_limits, clock);
+  server->security_ = std::make_unique<Security>(
+      CallerIdentifier(options.tls.any(), &server->token_signer_->verifier(), clock),
+      *server->limits_);
+  const Security& security = *server->security_;
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  // Plaintext: mTLS arrives with the security work (see README, limitations).
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &server->port_);
+  builder.AddListeningPort(options.listen, credentials, &server->port_);
   builder.SetMaxReceiveMessageSize(kMaxRequestBytes);
   grpc::ResourceQuota quota("creditbankd");
   quota.SetMaxThreads(kMaxServerThreads);
@@ -59,17 +110,22 @@ absl::StatusOr<std::unique_ptr<CreditBankServer>> CreditBankServer::Start(
   // listener on a second random port when asked for port 0.)
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   if (options.services.contains("accounts")) {
-    server->services_.push_back(std::make_unique<AccountService>(server->handle_));
+    server->services_.push_back(std::make_unique<AccountService>(server->handle_, security));
     server->service_names_.push_back(accounts::v1::AccountService::service_full_name());
   }
   if (options.services.contains("institutions")) {
-    server->services_.push_back(std::make_unique<InstitutionService>(server->handle_));
+    server->services_.push_back(std::make_unique<InstitutionService>(server->handle_, security));
     server->service_names_.push_back(
         institutions::v1::InstitutionService::service_full_name());
   }
   if (options.services.contains("ledger")) {
-    server->services_.push_back(std::make_unique<LedgerService>(server->handle_));
+    server->services_.push_back(std::make_unique<LedgerService>(server->handle_, security));
     server->service_names_.push_back(ledger::v1::LedgerService::service_full_name());
+  }
+  if (options.services.contains("admin")) {
+    server->services_.push_back(std::make_unique<AdminService>(
+        security, *server->token_signer_, options.backup_dir, clock));
+    server->service_names_.push_back(admin::v1::AdminService::service_full_name());
   }
   for (auto& service : server->services_) builder.RegisterService(service.get());
   server->server_ = builder.BuildAndStart();
@@ -90,13 +146,15 @@ void CreditBankServer::SetServing(bool serving) {
 
 absl::Status CreditBankServer::OpenStorage() {
   const absl::Time started = clock_.Now();
-  ASSIGN_OR_RETURN(domain::KeyRing keys, domain::LoadOrCreateKeyRing(options_.key_file));
   storage::StoreOptions store_options;
   store_options.path = options_.data_dir;
   store_options.block_cache_bytes = options_.block_cache_bytes;
   ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, storage::Store::Open(store_options));
-  ASSIGN_OR_RETURN(core_, domain::Core::Open(std::move(store), std::move(keys), clock_));
+  if (!keys_.has_value()) return absl::FailedPreconditionError("storage is already open");
+  ASSIGN_OR_RETURN(core_, domain::Core::Open(std::move(store), *std::move(keys_), clock_));
+  keys_.reset();
   handle_.Set(core_.get());
+  security_->SetCore(core_.get());
   SetServing(true);
   storage_watcher_ = std::thread([this] { WatchStorage(); });
   spdlog::info("storage open at {} in {} ms", options_.data_dir,
@@ -148,6 +206,7 @@ void CreditBankServer::Shutdown() {
   if (core_ != nullptr) {
     core_->StopWrites();
     handle_.Set(nullptr);
+    if (security_ != nullptr) security_->SetCore(nullptr);
     core_.reset();  // closes RocksDB
   }
 }

@@ -11,6 +11,7 @@
 #define CREDITBANK_SERVICES_SERVER_H_
 
 #include <memory>
+#include <optional>
 #include <set>
 #include <thread>
 #include <string>
@@ -20,7 +21,11 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "domain/auth/institution_limits.h"
+#include "domain/auth/learner_token.h"
 #include "domain/core.h"
+#include "domain/crypto/key_ring.h"
+#include "services/call_guard.h"
 #include "grpcpp/server.h"
 #include "services/core_handle.h"
 
@@ -45,16 +50,33 @@ inline constexpr absl::Duration kStorageWatchInterval = absl::Milliseconds(500);
 inline constexpr absl::Duration kStorageRecoveryInterval = absl::Seconds(2);
 
 // Service names accepted by --services.
-inline constexpr const char* kServiceNames[] = {"accounts", "institutions", "ledger"};
+inline constexpr const char* kServiceNames[] = {"accounts", "institutions", "ledger", "admin"};
+
+// PEM files for TLS. All three, or none (plaintext development mode,
+// which the server accepts on loopback addresses only).
+struct TlsFiles {
+  std::string certificate;     // the server's certificate (chain)
+  std::string private_key;     // its key: mode 0600 or stricter
+  std::string client_ca;       // the bank's CA, which signs client certificates
+  bool any() const { return !certificate.empty() || !private_key.empty() || !client_ca.empty(); }
+};
 
 struct ServerOptions {
   std::string listen = "127.0.0.1:50051";
   // Subset of kServiceNames; "all" expands to every one.
-  std::set<std::string> services = {"accounts", "institutions", "ledger"};
+  std::set<std::string> services = {"accounts", "institutions", "ledger", "admin"};
   std::string data_dir = "./data";
   std::string key_file = "./creditbank.keys";
   size_t block_cache_bytes = size_t{256} << 20;
+  TlsFiles tls;
+  // Where CreateBackup writes; empty: backups refused.
+  std::string backup_dir;
+  // Per-institution limits on recording RPCs.
+  domain::RequestLimits institution_limits;
 };
+
+// True for 127.0.0.0/8, ::1 and localhost listen addresses.
+bool IsLoopbackAddress(const std::string& listen);
 
 // Parses "all" or a comma-separated list; INVALID_ARGUMENT names the
 // unknown service.
@@ -83,6 +105,12 @@ class CreditBankServer {
   const ServerOptions options_;
   const Clock& clock_;
   CoreHandle handle_;
+  // Loaded at Start (so tokens verify from the first call), handed to the
+  // core when storage opens.
+  std::optional<domain::KeyRing> keys_;
+  std::unique_ptr<domain::LearnerTokenSigner> token_signer_;
+  std::unique_ptr<domain::InstitutionLimits> limits_;
+  std::unique_ptr<Security> security_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::vector<std::string> service_names_;  // fully qualified, for health
   std::unique_ptr<grpc::Server> server_;

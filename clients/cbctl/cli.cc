@@ -31,6 +31,16 @@ int RunCbctl(const std::vector<std::string>& args, std::ostream& out, std::ostre
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
 
+  app.add_option("--tls_ca", options.tls.ca,
+                 "the bank's CA certificate (PEM); without it cbctl speaks plaintext to a "
+                 "development server");
+  app.add_option("--tls_cert", options.tls.certificate,
+                 "your client certificate (PEM): operator or institution");
+  app.add_option("--tls_key", options.tls.private_key, "its private key (PEM, mode 0600)");
+  app.add_option("--token", options.learner_token,
+                 "a learner token (prefer the environment variable: arguments show in ps)")
+      ->envname("CREDITBANK_LEARNER_TOKEN");
+
   Action action;
   AddInstitutionCommands(app, action);
   AddAccountCommands(app, action);
@@ -51,6 +61,10 @@ int RunCbctl(const std::vector<std::string>& args, std::ostream& out, std::ostre
     return kExitUsage;
   }
   Session session(options, out, err, err_is_terminal);
+  if (absl::Status connected = session.Connect(); !connected.ok()) {
+    err << "cbctl: " << connected.message() << "\n";
+    return kExitUsage;
+  }
   return action(session);
 }
 

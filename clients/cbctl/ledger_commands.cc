@@ -156,9 +156,11 @@ CLI::Option* AddAccount(CLI::App& command, LedgerFlags& flags) {
 }
 
 CLI::Option* AddInstitution(CLI::App& command, LedgerFlags& flags) {
+  // Optional: an institution's certificate names its institution, and the
+  // server fills it in (and refuses any other).
   return command.add_option("--institution", flags.institution,
-                            "the recording institution's code")
-      ->required();
+                            "the recording institution's code (default: the one your "
+                            "institution certificate names)");
 }
 
 void AddRecordCommand(CLI::App& group, Action& action) {

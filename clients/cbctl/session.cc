@@ -1,18 +1,17 @@
 #include "clients/cbctl/session.h"
 
+#include "common/status_macros.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 
 namespace creditbank::cbctl {
 
-services::GrpcCoreClient& Session::core() {
-  if (!core_) {
-    // Plaintext, as creditbankd serves today (development mode); mTLS
-    // flags belong here once the server takes certificates.
-    core_ = std::make_unique<services::GrpcCoreClient>(
-        grpc::CreateChannel(options_.server, grpc::InsecureChannelCredentials()), timeout());
-  }
-  return *core_;
+absl::Status Session::Connect() {
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::ChannelCredentials> credentials,
+                   services::MakeChannelCredentials(options_.tls));
+  core_ = std::make_unique<services::GrpcCoreClient>(
+      grpc::CreateChannel(options_.server, credentials), timeout(), options_.learner_token);
+  return absl::OkStatus();
 }
 
 }  // namespace creditbank::cbctl

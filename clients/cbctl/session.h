@@ -15,6 +15,7 @@
 #include "clients/cbctl/error_report.h"
 #include "clients/cbctl/exit_codes.h"
 #include "clients/cbctl/views.h"
+#include "services/channel_credentials.h"
 #include "services/grpc_core_client.h"
 
 namespace creditbank::cbctl {
@@ -24,6 +25,10 @@ inline constexpr double kDefaultTimeoutSeconds = 30;
 
 struct GlobalOptions {
   std::string server = kDefaultServer;
+  // mTLS (operators, institutions) or TLS with a learner token; no
+  // --tls_ca: plaintext, for a development server on loopback.
+  services::ClientTlsFiles tls;
+  std::string learner_token;
   bool json = false;
   // Each call's deadline; for import, the longest the upload may make no
   // progress.
@@ -43,8 +48,10 @@ class Session {
   std::ostream& err() { return err_; }
   bool err_is_terminal() const { return err_is_terminal_; }
 
-  // A plaintext channel to --server, made on first use.
-  services::GrpcCoreClient& core();
+  // Checks the TLS files and makes the channel to --server; the error
+  // names the bad flag. Call once before core().
+  absl::Status Connect();
+  services::GrpcCoreClient& core() { return *core_; }
 
  private:
   const GlobalOptions& options_;
