@@ -2,7 +2,7 @@
 // server starts (storage still opening), so calls made then are answered
 // UNAVAILABLE instead of waiting; set once storage is open.
 //
-//   return Answer(handle, &domain::CoreClient::GetEntry, *request, response);
+//   return AnswerInto(handle, &domain::CoreClient::GetEntry, request, response);
 #ifndef CREDITBANK_SERVICES_CORE_HANDLE_H_
 #define CREDITBANK_SERVICES_CORE_HANDLE_H_
 
@@ -45,18 +45,6 @@ absl::Status AnswerInto(const CoreHandle& handle,
   return absl::OkStatus();
 }
 
-// Calls `method` on the core and maps its result onto the gRPC reply.
-template <typename Request, typename Response>
-grpc::Status Answer(const CoreHandle& handle,
-                    absl::StatusOr<Response> (domain::CoreClient::*method)(const Request&),
-                    const Request& request, Response* response) {
-  domain::CoreClient* core = handle.Get();
-  if (core == nullptr) return NotReady();
-  absl::StatusOr<Response> result = (core->*method)(request);
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *response = *std::move(result);
-  return grpc::Status::OK;
-}
 
 }  // namespace creditbank::services
 
