@@ -27,8 +27,11 @@ class OpenAccountCommand final : public Command {
   void Apply(UnitOfWork& work) override;
 
   const absl::Status& status() const { return status_; }
+  absl::Status result() const override { return status_; }
   const storage::v1::AccountRecord& account() const { return account_; }
   bool created() const { return created_; }
+  // The account number, not the identity, goes into the audit log.
+  std::string audit_target() const override { return account_.account_number(); }
 
  private:
   const std::string identity_hmac_;
@@ -48,6 +51,7 @@ class ChangeAccountStatusCommand final : public Command {
   void Apply(UnitOfWork& work) override;
 
   const absl::Status& status() const { return status_; }
+  absl::Status result() const override { return status_; }
   const storage::v1::AccountRecord& account() const { return account_; }
 
  private:
@@ -73,6 +77,7 @@ class ResealAccountsCommand final : public Command {
   explicit ResealAccountsCommand(std::vector<ResealedDetails> resealed);
   void Apply(UnitOfWork& work) override;
   const absl::Status& status() const { return status_; }
+  absl::Status result() const override { return status_; }
   uint64_t replaced() const { return replaced_; }
 
  private:

@@ -69,12 +69,38 @@ bool Matches(const admin::v1::QueryAuditRequest& request, const admin::v1::Audit
 
 }  // namespace
 
+void BoundAuditRecord(admin::v1::AuditRecord& record) {
+  Bound(record.mutable_actor());
+  Bound(record.mutable_role());
+  Bound(record.mutable_method());
+  Bound(record.mutable_target());
+  Bound(record.mutable_request_id());
+}
+
+namespace {
+thread_local ScopedAuditContext* current_audit_context = nullptr;
+}  // namespace
+
+ScopedAuditContext::ScopedAuditContext(std::function<admin::v1::AuditRecord()> make_record)
+    : make_record_(std::move(make_record)), enclosing_(current_audit_context) {
+  current_audit_context = this;
+}
+
+ScopedAuditContext::~ScopedAuditContext() { current_audit_context = enclosing_; }
+
+ScopedAuditContext* ScopedAuditContext::Current() { return current_audit_context; }
+
+void ScopedAuditContext::AttachTo(Command& command) {
+  if (attached_) return;
+  admin::v1::AuditRecord record = make_record_();
+  BoundAuditRecord(record);
+  command.AttachAudit(std::move(record));
+  attached_ = true;
+}
+
 AppendAuditCommand::AppendAuditCommand(admin::v1::AuditRecord record)
     : record_(std::move(record)) {
-  Bound(record_.mutable_actor());
-  Bound(record_.mutable_method());
-  Bound(record_.mutable_target());
-  Bound(record_.mutable_request_id());
+  BoundAuditRecord(record_);
 }
 
 void AppendAuditCommand::Apply(UnitOfWork& work) { audit_id_ = work.AppendAudit(record_); }

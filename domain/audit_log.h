@@ -1,8 +1,10 @@
 // The audit log: one append-only record per mutating RPC, allowed or
-// refused (who, which RPC, on what, when, with what result). Records go
-// through the sequencer like every other write, so they share its group
-// commits (one fsync for many) and are durable before the call is answered;
-// the group's time stamps them, so time never decreases with the id.
+// refused (who, which RPC, on what, when, with what result). A change's
+// record rides on its command (ScopedAuditContext) and commits in the same
+// batch; other records go through the sequencer as commands of their own.
+// Either way they share group commits and are durable before the call is
+// answered; the group's time stamps them, so time never decreases with
+// the id.
 //
 //   AppendAuditCommand command(record);
 //   RETURN_IF_ERROR(sequencer.Execute(command));
@@ -11,6 +13,7 @@
 #define CREDITBANK_DOMAIN_AUDIT_LOG_H_
 
 #include <cstdint>
+#include <functional>
 
 #include "absl/status/statusor.h"
 #include "creditbank/admin/v1/admin.pb.h"
@@ -33,6 +36,38 @@ class AppendAuditCommand final : public Command {
  private:
   admin::v1::AuditRecord record_;
   uint64_t audit_id_ = 0;
+};
+
+// Cuts the record's text fields to kMaxAuditFieldBytes.
+void BoundAuditRecord(admin::v1::AuditRecord& record);
+
+// The audit record of the call the current thread is serving. While one
+// is in scope, the Core attaches the record (made on demand, so it can
+// reflect what the call learned by then) to the first command it hands
+// the sequencer, and it commits in the same batch as the change; a call
+// that never reaches the sequencer (refused before) is audited with its
+// own AppendAuditCommand. Contexts nest; each thread has its own.
+//
+//   ScopedAuditContext context([&] { return MakeRecord(facts); });
+//   absl::Status status = core.RecordOutcome(request);  // record attached
+//   if (!context.attached()) AppendAudit(record with status);
+class ScopedAuditContext {
+ public:
+  explicit ScopedAuditContext(std::function<admin::v1::AuditRecord()> make_record);
+  ~ScopedAuditContext();
+  ScopedAuditContext(const ScopedAuditContext&) = delete;
+  ScopedAuditContext& operator=(const ScopedAuditContext&) = delete;
+
+  // The innermost context of this thread, or null.
+  static ScopedAuditContext* Current();
+  // Gives `command` the record, unless a command already has it.
+  void AttachTo(Command& command);
+  bool attached() const { return attached_; }
+
+ private:
+  std::function<admin::v1::AuditRecord()> make_record_;
+  bool attached_ = false;
+  ScopedAuditContext* const enclosing_;
 };
 
 // Records oldest first, filtered by actor, target and time range, one page

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "domain/audit_log.h"
 #include "domain/crypto/primitives.h"
 #include "domain/errors.h"
 #include "domain/request_checks.h"
@@ -40,6 +41,11 @@ Core::Core(std::unique_ptr<storage::Store> store, KeyRing keys, const Clock& clo
 Core::~Core() { StopWrites(); }
 
 void Core::StopWrites() { sequencer_->Stop(); }
+
+absl::Status Core::Run(Command& command) {
+  if (ScopedAuditContext* audit = ScopedAuditContext::Current()) audit->AttachTo(command);
+  return sequencer_->Execute(command);
+}
 
 absl::StatusOr<accounts::v1::Account> Core::ToAccount(
     const storage::v1::AccountRecord& record) const {
@@ -97,7 +103,7 @@ absl::StatusOr<accounts::v1::OpenAccountResponse> Core::OpenAccount(
   blob.set_ciphertext(std::move(sealed.ciphertext));
 
   OpenAccountCommand command(std::move(identity_hmac), std::move(blob), account_number_key_);
-  RETURN_IF_ERROR(sequencer_->Execute(command));
+  RETURN_IF_ERROR(Run(command));
   RETURN_IF_ERROR(command.status());
   accounts::v1::OpenAccountResponse response;
   ASSIGN_OR_RETURN(*response.mutable_account(), ToAccount(command.account()));
@@ -155,7 +161,7 @@ absl::StatusOr<accounts::v1::Account> Core::ChangeAccountStatus(
   RETURN_IF_ERROR(violations.ToStatus());
   ChangeAccountStatusCommand command(*ParseAccountNumber(request.account_number()), transition,
                                      request.reason());
-  RETURN_IF_ERROR(sequencer_->Execute(command));
+  RETURN_IF_ERROR(Run(command));
   RETURN_IF_ERROR(command.status());
   return ToAccount(command.account());
 }

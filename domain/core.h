@@ -90,6 +90,11 @@ class Core final : public CoreClient {
   Core(std::unique_ptr<storage::Store> store, KeyRing keys, const Clock& clock,
        std::unique_ptr<Sequencer> sequencer);
 
+  // Hands `command` to the sequencer, with the audit record of the call
+  // this thread serves, if any (ScopedAuditContext), so that the record
+  // commits in the same batch.
+  absl::Status Run(Command& command);
+
   absl::StatusOr<accounts::v1::Account> ChangeAccountStatus(
       const accounts::v1::ChangeAccountStatusRequest& request, AccountTransition transition);
   absl::StatusOr<institutions::v1::Institution> ChangeInstitution(

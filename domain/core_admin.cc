@@ -41,7 +41,7 @@ absl::StatusOr<admin::v1::ReencryptPersonalDetailsResponse> Core::ReencryptPerso
     if (pending.empty()) return absl::OkStatus();
     ResealAccountsCommand command(std::move(pending));
     pending.clear();
-    RETURN_IF_ERROR(sequencer_->Execute(command));
+    RETURN_IF_ERROR(Run(command));
     RETURN_IF_ERROR(command.status());
     response.set_accounts_reencrypted(response.accounts_reencrypted() + command.replaced());
     return absl::OkStatus();

@@ -23,7 +23,7 @@ absl::StatusOr<institutions::v1::Institution> Core::RegisterInstitution(
   proposed.set_name(request.name());
   proposed.set_sector(request.sector());
   InstitutionCommand command(InstitutionChange::kRegister, std::move(proposed));
-  RETURN_IF_ERROR(sequencer_->Execute(command));
+  RETURN_IF_ERROR(Run(command));
   RETURN_IF_ERROR(command.status());
   return command.institution();
 }
@@ -41,7 +41,7 @@ absl::StatusOr<institutions::v1::Institution> Core::AccreditInstitution(
   proposed.mutable_scope()->DiscardUnknownFields();
   proposed.set_status_reason(request.reason());
   InstitutionCommand command(InstitutionChange::kAccredit, std::move(proposed));
-  RETURN_IF_ERROR(sequencer_->Execute(command));
+  RETURN_IF_ERROR(Run(command));
   RETURN_IF_ERROR(command.status());
   return command.institution();
 }
@@ -56,7 +56,7 @@ absl::StatusOr<institutions::v1::Institution> Core::ChangeInstitution(
   proposed.set_code(request.code());
   proposed.set_status_reason(request.reason());
   InstitutionCommand command(change, std::move(proposed));
-  RETURN_IF_ERROR(sequencer_->Execute(command));
+  RETURN_IF_ERROR(Run(command));
   RETURN_IF_ERROR(command.status());
   return command.institution();
 }

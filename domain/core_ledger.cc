@@ -36,7 +36,8 @@ absl::StatusOr<ledger::v1::RecordOutcomeResponse> Core::RecordOutcome(
   std::vector<OutcomeItem> items;
   items.push_back(MakeItem(request.outcome()));
   RecordOutcomesCommand command(request.institution_code(), std::move(items), /*atomic=*/false);
-  RETURN_IF_ERROR(sequencer_->Execute(command));
+  command.ReportItemErrorAsResult();
+  RETURN_IF_ERROR(Run(command));
   RETURN_IF_ERROR(command.status());
   const ItemResult& result = command.results()[0];
   RETURN_IF_ERROR(WithFieldPrefix(result.status, "outcome."));
@@ -86,7 +87,7 @@ absl::StatusOr<ledger::v1::RecordOutcomesResponse> Core::RecordOutcomes(
   // suspended institution as such rather than as a list of item errors.
 
   RecordOutcomesCommand command(request.institution_code(), std::move(items), request.atomic());
-  RETURN_IF_ERROR(sequencer_->Execute(command));
+  RETURN_IF_ERROR(Run(command));
   RETURN_IF_ERROR(command.status());
   for (size_t k = 0; k < command.results().size(); ++k) {
     const ItemResult& item = command.results()[k];
@@ -115,7 +116,7 @@ absl::StatusOr<ledger::v1::RecordOutcomeResponse> Core::ReverseEntry(
   ledger::v1::ReverseEntryRequest cleaned = request;
   cleaned.DiscardUnknownFields();
   ReverseEntryCommand command(std::move(cleaned), *ParseAccountNumber(request.account_number()));
-  RETURN_IF_ERROR(sequencer_->Execute(command));
+  RETURN_IF_ERROR(Run(command));
   RETURN_IF_ERROR(command.status());
   ledger::v1::RecordOutcomeResponse response;
   *response.mutable_entry() = command.reversal();

@@ -25,6 +25,7 @@ class InstitutionCommand final : public Command {
   void Apply(UnitOfWork& work) override;
 
   const absl::Status& status() const { return status_; }
+  absl::Status result() const override { return status_; }
   const institutions::v1::Institution& institution() const { return institution_; }
 
  private:

@@ -43,6 +43,14 @@ class RecordOutcomesCommand final : public Command {
   // no item was a retry, or (atomic) an item failed and nothing was
   // recorded. Item errors are in results().
   const absl::Status& status() const { return status_; }
+  // The call's result for its audit record: the request-level error, else
+  // OK (a batch reports item errors per item) — except for a single
+  // outcome recorded by RecordOutcome, whose item error is the call's.
+  absl::Status result() const override {
+    if (!status_.ok() || !item_error_is_result_ || results_.size() != 1) return status_;
+    return results_[0].status;
+  }
+  void ReportItemErrorAsResult() { item_error_is_result_ = true; }
   const std::vector<ItemResult>& results() const { return results_; }
 
  private:
@@ -56,6 +64,7 @@ class RecordOutcomesCommand final : public Command {
   const institutions::v1::Institution* institution_ = nullptr;
   absl::Status may_record_;  // whether the institution may record new outcomes
   absl::Status status_;
+  bool item_error_is_result_ = false;
   std::vector<ItemResult> results_;
   // Items of this command that will be new entries, by request id: a
   // repeat inside the same batch replays the first.
@@ -69,6 +78,7 @@ class ReverseEntryCommand final : public Command {
   void Apply(UnitOfWork& work) override;
 
   const absl::Status& status() const { return status_; }
+  absl::Status result() const override { return status_; }
   const ledger::v1::Entry& reversal() const { return reversal_; }
   bool replayed() const { return replayed_; }
 

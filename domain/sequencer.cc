@@ -175,7 +175,16 @@ void Sequencer::ApplyLoop() {
     const absl::Time now = std::max(clock_.Now(), FromTimestamp(state.last_commit_at()));
     group->work = std::make_unique<UnitOfWork>(
         store_, group->batch, state, now, previous_uncommitted ? previous->work.get() : nullptr);
-    for (Command* command : group->commands) command->Apply(*group->work);
+    for (Command* command : group->commands) {
+      command->Apply(*group->work);
+      if (command->audit_.has_value()) {
+        admin::v1::AuditRecord record = *std::move(command->audit_);
+        command->audit_.reset();
+        record.set_result_code(static_cast<int32_t>(command->result().code()));
+        if (record.target().empty()) record.set_target(command->audit_target());
+        group->work->AppendAudit(std::move(record));
+      }
+    }
     group->work->Finish();
     state = group->work->state();
     {

@@ -27,6 +27,8 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
+#include <string>
 #include <thread>
 
 #include "absl/status/status.h"
@@ -34,6 +36,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "common/clock.h"
+#include "creditbank/admin/v1/admin.pb.h"
 #include "creditbank/storage/v1/records.pb.h"
 #include "domain/unit_of_work.h"
 #include "storage/store.h"
@@ -48,11 +51,22 @@ class Command {
   virtual void Apply(UnitOfWork& work) = 0;
   // How many entries the command may write; bounds a group's size.
   virtual size_t weight() const { return 1; }
+  // What the command decided (after Apply), for its audit record.
+  virtual absl::Status result() const { return absl::OkStatus(); }
+  // What it acted on, for an audit record that does not say yet (an
+  // account opened: its number).
+  virtual std::string audit_target() const { return ""; }
+
+  // An audit record to append in the same group and batch, right after the
+  // command is applied, with the command's result code: the audit record
+  // of a change is durable exactly when the change is (audit_log.h).
+  void AttachAudit(admin::v1::AuditRecord record) { audit_ = std::move(record); }
 
  private:
   friend class Sequencer;
   absl::Notification done_;
   absl::Status commit_status_;
+  std::optional<admin::v1::AuditRecord> audit_;
 };
 
 struct SequencerStats {

@@ -1,7 +1,6 @@
 #include "services/call_guard.h"
 
 #include "absl/strings/str_cat.h"
-#include "services/status_conversion.h"
 #include "spdlog/spdlog.h"
 
 namespace creditbank::services {
@@ -54,13 +53,7 @@ absl::Status GuardedCall::Admit(absl::string_view institution_code, size_t items
   return security_.limits().Admit(institution_code, items);
 }
 
-void GuardedCall::AuditPart(const absl::Status& status, const AuditFacts& facts) const {
-  if (policy_ == nullptr || !policy_->mutating) return;
-  domain::Core* log = security_.core();
-  if (log == nullptr) {
-    spdlog::warn("audit log not open yet: a {} call was not audited", std::string(policy_->method));
-    return;
-  }
+admin::v1::AuditRecord GuardedCall::Record(const AuditFacts& facts) const {
   admin::v1::AuditRecord record;
   record.set_actor(caller_.name);
   record.set_role(std::string(domain::RoleName(caller_.role)));
@@ -68,20 +61,26 @@ void GuardedCall::AuditPart(const absl::Status& status, const AuditFacts& facts)
   record.set_target(facts.target);
   record.set_request_id(facts.request_id);
   record.set_items(facts.items);
+  return record;
+}
+
+void GuardedCall::AppendSeparately(const absl::Status& status, const AuditFacts& facts) const {
+  if (policy_ == nullptr || !policy_->mutating) return;
+  domain::Core* log = security_.core();
+  if (log == nullptr) {
+    spdlog::warn("audit log not open yet: a {} call was not audited", std::string(policy_->method));
+    return;
+  }
+  admin::v1::AuditRecord record = Record(facts);
   record.set_result_code(static_cast<int32_t>(status.code()));
   absl::StatusOr<uint64_t> appended = log->AppendAudit(std::move(record));
   if (!appended.ok()) {
-    // The call's own result stands (a write it made is durable); the gap
-    // is logged for the operator. Storage that cannot append has usually
-    // stopped writes altogether (see the storage watcher).
+    // The refusal stands; the gap is logged for the operator. Storage that
+    // cannot append has usually stopped writes altogether (see the
+    // storage watcher).
     spdlog::error("could not append the audit record of a {} call: {}",
                   std::string(policy_->method), std::string(appended.status().message()));
   }
-}
-
-grpc::Status GuardedCall::Finish(const absl::Status& status) {
-  AuditPart(status, audit_);
-  return ToGrpcStatus(status);
 }
 
 }  // namespace creditbank::services

@@ -2,8 +2,8 @@
 // GuardedCall, which identifies the caller (CallerIdentifier), asks the
 // policy table whether the caller's role may call this RPC, gives the
 // handler the row-level rules and the institution limits to apply, and,
-// for mutating RPCs, appends an audit record with the result — for
-// refused calls too.
+// for mutating RPCs, has an audit record written with the result — in the
+// same batch as the change, or on its own for refused calls.
 //
 //   GuardedCall call(security_, *context, kRecordOutcome);
 //   call.audit().target = request->outcome().account_number();
@@ -22,12 +22,14 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "domain/audit_log.h"
 #include "domain/auth/caller.h"
 #include "domain/auth/institution_limits.h"
 #include "domain/auth/policy.h"
 #include "domain/core.h"
 #include "grpcpp/server_context.h"
 #include "services/caller_identity.h"
+#include "services/status_conversion.h"
 
 namespace creditbank::services {
 
@@ -69,11 +71,29 @@ class GuardedCall {
   AuditFacts& audit() { return audit_; }
 
   // Runs `body` if the caller may call the RPC; returns the refusal or the
-  // body's status as a grpc::Status, auditing mutating RPCs either way.
+  // body's status as a grpc::Status, auditing mutating RPCs either way
+  // (with audit() as it is when the record is made).
   template <typename Body>
   grpc::Status Run(Body&& body) {
-    if (!authorized_.ok()) return Finish(authorized_);
-    return Finish(body());
+    if (!authorized_.ok()) {
+      AppendSeparately(authorized_, audit_);
+      return ToGrpcStatus(authorized_);
+    }
+    return ToGrpcStatus(Audited(audit_, body));
+  }
+
+  // Runs `body` — a change, or one part of the call (a chunk of an upload)
+  // — so that its audit record, made from `facts` when the core first
+  // hands a command to the sequencer, commits in the same batch as the
+  // change. A body refused before that (bad fields, limits, row rules) is
+  // audited with a record of its own. Non-mutating RPCs just run it.
+  template <typename Body>
+  absl::Status Audited(const AuditFacts& facts, Body&& body) const {
+    if (policy_ == nullptr || !policy_->mutating) return body();
+    domain::ScopedAuditContext context([this, &facts] { return Record(facts); });
+    absl::Status status = body();
+    if (!context.attached()) AppendSeparately(status, facts);
+    return status;
   }
 
   // Row-level rules for the caller's access (kAllRows: always OK).
@@ -85,12 +105,12 @@ class GuardedCall {
   // An institution caller's limits: batch size and request rate (other
   // roles are not limited).
   absl::Status Admit(absl::string_view institution_code, size_t items) const;
-  // Audits the result of one part of a call (a chunk of an upload stream)
-  // as if it were a call of its own.
-  void AuditPart(const absl::Status& status, const AuditFacts& facts) const;
 
  private:
-  grpc::Status Finish(const absl::Status& status);
+  // The audit record of this call, without its result code.
+  admin::v1::AuditRecord Record(const AuditFacts& facts) const;
+  // Appends the record of a call (or part) that wrote nothing itself.
+  void AppendSeparately(const absl::Status& status, const AuditFacts& facts) const;
 
   const Security& security_;
   const domain::MethodPolicy* policy_ = nullptr;

@@ -30,30 +30,26 @@ constexpr size_t kMaxChunksInFlightPerStream = 4;
 constexpr int kMaxChunkTasks = 256;
 std::atomic<int> chunk_tasks{0};
 
-absl::StatusOr<ledger_v1::RecordOutcomesResponse> RecordChunk(
-    CoreClient& core, const GuardedCall& call, ledger_v1::RecordOutcomesRequest& chunk) {
-  RETURN_IF_ERROR(call.ScopeRecorder(chunk.mutable_institution_code()));
-  RETURN_IF_ERROR(call.Admit(chunk.institution_code(), chunk.outcomes_size()));
-  return core.RecordOutcomes(chunk);
-}
-
 // One chunk of an upload, under the stream's guard: scoped to the
 // caller's institution, within its limits, audited as a call of its own.
 ledger_v1::RecordOutcomesResponse AnswerChunk(CoreClient& core, const GuardedCall& call,
                                               ledger_v1::RecordOutcomesRequest& chunk) {
-  ledger_v1::RecordOutcomesResponse refused;
+  ledger_v1::RecordOutcomesResponse answer;
+  AuditFacts facts{chunk.institution_code(), "", static_cast<uint32_t>(chunk.outcomes_size())};
   absl::Status status;
   try {
-    absl::StatusOr<ledger_v1::RecordOutcomesResponse> answer = RecordChunk(core, call, chunk);
-    status = answer.status();
-    if (answer.ok()) {
-      call.AuditPart(status, {chunk.institution_code(), "", static_cast<uint32_t>(chunk.outcomes_size())});
-      return *std::move(answer);
-    }
+    status = call.Audited(facts, [&]() -> absl::Status {
+      RETURN_IF_ERROR(call.ScopeRecorder(chunk.mutable_institution_code()));
+      facts.target = chunk.institution_code();
+      RETURN_IF_ERROR(call.Admit(chunk.institution_code(), chunk.outcomes_size()));
+      ASSIGN_OR_RETURN(answer, core.RecordOutcomes(chunk));
+      return absl::OkStatus();
+    });
   } catch (const std::bad_alloc&) {
     status = absl::ResourceExhaustedError("out of memory while recording the chunk");
   }
-  call.AuditPart(status, {chunk.institution_code(), "", static_cast<uint32_t>(chunk.outcomes_size())});
+  if (status.ok()) return answer;
+  ledger_v1::RecordOutcomesResponse refused;
   *refused.mutable_error() = domain::ToRpcStatus(status);
   return refused;
 }

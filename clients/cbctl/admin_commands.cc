@@ -1,4 +1,4 @@
-// cbctl admin check|token|audit|backup|backups|reencrypt, cbctl whoami
+// cbctl admin check|token|audit|backup|backups|reencrypt, cbctl audit, cbctl whoami
 #include <memory>
 #include <string>
 
@@ -157,14 +157,18 @@ void AddAdminCommands(CLI::App& app, Action& action) {
                     "seconds, at most 3600 (default 900)");
   token->callback([&action, flags] { action = [flags](Session& s) { return Token(s, *flags); }; });
 
-  CLI::App* audit = group->add_subcommand(
-      "audit", "the audit log, oldest first: who called which mutating RPC on what, and how it "
-               "ended");
-  audit->add_option("--actor", flags->actor, "certificate name, institution code or account");
-  audit->add_option("--target", flags->target, "account number, institution code or entry id");
-  audit->add_option("--from", flags->from, "from this time (2026-07-01 or RFC 3339)");
-  audit->add_option("--to", flags->to, "before this time");
-  audit->callback([&action, flags] { action = [flags](Session& s) { return Audit(s, *flags); }; });
+  // The audit log is both `cbctl audit` and `cbctl admin audit`.
+  for (CLI::App* parent : {&app, group}) {
+    CLI::App* audit = parent->add_subcommand(
+        "audit", "the audit log, oldest first: who called which mutating RPC on what, and how "
+                 "it ended");
+    audit->add_option("--actor", flags->actor, "certificate name, institution code or account");
+    audit->add_option("--target", flags->target, "account number, institution code or entry id");
+    audit->add_option("--from", flags->from, "from this time (2026-07-01 or RFC 3339)");
+    audit->add_option("--to", flags->to, "before this time");
+    audit->callback(
+        [&action, flags] { action = [flags](Session& s) { return Audit(s, *flags); }; });
+  }
 
   group->add_subcommand("backup", "take an online backup into the server's --backup_dir")
       ->callback([&action] { action = Backup; });

@@ -636,6 +636,51 @@ TEST_F(SecurityTest, InstitutionLimitsAnswerResourceExhausted) {
   }()).status());
 }
 
+// A change and its audit record are one command, so one batch: they
+// become durable together, and auditing costs no second commit.
+TEST(AuditInTheSameBatchTest, ARecordedOutcomeAndItsAuditRecordAreOneCommand) {
+  testing::ServerFixture fixture;
+  testing::AccreditOverGrpc(fixture.client(), "4150013588");
+  ASSERT_OK_AND_ASSIGN(auto opened,
+                       fixture.client().OpenAccount(testing::OpenRequest(testing::ResidentId(3))));
+  domain::Core& core = *fixture.server().core();
+  const uint64_t commands_before = core.sequencer_stats().commands_applied;
+  ASSERT_OK_AND_ASSIGN(auto before, core.QueryAudit(admin_v1::QueryAuditRequest()));
+  ledger::v1::RecordOutcomeRequest request;
+  request.set_institution_code("4150013588");
+  *request.mutable_outcome() = testing::CourseOutcome(opened.account().account_number(), "one-1");
+  ASSERT_OK(fixture.client().RecordOutcome(request).status());
+  EXPECT_EQ(core.sequencer_stats().commands_applied, commands_before + 1);
+  ASSERT_OK_AND_ASSIGN(auto after, core.QueryAudit(admin_v1::QueryAuditRequest()));
+  ASSERT_EQ(after.records_size(), before.records_size() + 1);
+  const admin_v1::AuditRecord& record = after.records(after.records_size() - 1);
+  EXPECT_EQ(record.method(), Method("ledger.v1.LedgerService", "RecordOutcome"));
+  EXPECT_EQ(record.role(), "development");
+  EXPECT_EQ(record.request_id(), "one-1");
+  EXPECT_EQ(record.result_code(), 0);
+  // The opening's record names the account number it opened.
+  bool opening_found = false;
+  for (const admin_v1::AuditRecord& earlier : after.records()) {
+    if (earlier.method() == Method("accounts.v1.AccountService", "OpenAccount")) {
+      opening_found = true;
+      EXPECT_EQ(earlier.target(), opened.account().account_number());
+    }
+  }
+  EXPECT_TRUE(opening_found);
+  // Refused in the domain (frozen account): still one command, result 9.
+  accounts::v1::ChangeAccountStatusRequest freeze;
+  freeze.set_account_number(opened.account().account_number());
+  freeze.set_reason("核对身份信息");
+  ASSERT_OK(fixture.client().FreezeAccount(freeze).status());
+  const uint64_t commands_frozen = core.sequencer_stats().commands_applied;
+  request.mutable_outcome()->set_request_id("one-2");
+  EXPECT_THAT(fixture.client().RecordOutcome(request),
+              testing::StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_EQ(core.sequencer_stats().commands_applied, commands_frozen + 1);
+  ASSERT_OK_AND_ASSIGN(after, core.QueryAudit(admin_v1::QueryAuditRequest()));
+  EXPECT_EQ(after.records(after.records_size() - 1).result_code(), 9);
+}
+
 TEST(PolicyTableTest, CoversEveryHostedRpcAndNothingElse) {
   std::set<std::string> hosted;
   for (const char* service : {"creditbank.accounts.v1.AccountService",
