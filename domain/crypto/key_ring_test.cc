@@ -8,6 +8,8 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -208,16 +210,40 @@ TEST(LoadOrCreateKeyRingTest, ServersStartingTogetherAgreeOnTheAddedTokenKey) {
   EXPECT_THAT(OtherFiles(dir.path(), "creditbank.keys"), ::testing::IsEmpty());
 }
 
+// Root may write any directory, so as root (CI) the load runs in a child
+// process that has dropped to the unprivileged user `nobody`, owning the
+// key file and a directory it may not write.
 TEST(LoadOrCreateKeyRingTest, AnOldFileInADirectoryWeCannotWriteIsUnavailable) {
-  if (::geteuid() == 0) GTEST_SKIP() << "root may write any directory";
+  constexpr uid_t kNobody = 65534;
+  const bool as_root = ::geteuid() == 0;
   TempDir dir;
   std::filesystem::create_directory(dir.File("locked"));
   const std::string path = dir.File("locked/creditbank.keys");
   WriteFile(path, ValidJson(), 0600);
+  if (as_root) {
+    ASSERT_EQ(::chmod(dir.path().c_str(), 0711), 0);  // nobody may pass through
+    ASSERT_EQ(::chown(path.c_str(), kNobody, kNobody), 0);
+    ASSERT_EQ(::chown(dir.File("locked").c_str(), kNobody, kNobody), 0);
+  }
   ASSERT_EQ(::chmod(dir.File("locked").c_str(), 0500), 0);
-  absl::StatusOr<KeyRing> ring = LoadOrCreateKeyRing(path);
+  absl::StatusCode code = absl::StatusCode::kOk;
+  if (as_root) {
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      if (::setgid(kNobody) != 0 || ::setuid(kNobody) != 0) ::_exit(100);
+      ::_exit(static_cast<int>(LoadOrCreateKeyRing(path).status().code()));
+    }
+    int wait_status = 0;
+    ASSERT_EQ(::waitpid(child, &wait_status, 0), child);
+    ASSERT_TRUE(WIFEXITED(wait_status));
+    ASSERT_NE(WEXITSTATUS(wait_status), 100) << "could not drop to nobody";
+    code = static_cast<absl::StatusCode>(WEXITSTATUS(wait_status));
+  } else {
+    code = LoadOrCreateKeyRing(path).status().code();
+  }
   ASSERT_EQ(::chmod(dir.File("locked").c_str(), 0700), 0);
-  EXPECT_THAT(ring, StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_EQ(code, absl::StatusCode::kUnavailable);
   EXPECT_EQ(ReadFile(path), ValidJson());
 }
 

@@ -21,8 +21,8 @@
 #
 # Everything binds to 127.0.0.1 and lives in one temp directory, removed on
 # exit with the processes this script started. E2E_KEEP_WORK=1 keeps it;
-# E2E_PYTHON picks the interpreter. Exit 77 (skipped) without python3 or
-# openssl.
+# E2E_PYTHON picks the interpreter. Fails without python3 or openssl,
+# which `make deps` installs.
 set -euo pipefail
 
 readonly BIN_DIR=${1:?usage: security_e2e.sh BIN_DIR [SOURCE_DIR]}
@@ -39,7 +39,6 @@ readonly NAME_1=王秀英 NAME_2=陈志强
 readonly PHONE_1=13983451276 PHONE_2=15823967104
 readonly STOP_SECONDS=10  # SIGTERM to exit
 readonly START_SECONDS=30 # start to port file
-readonly EXIT_SKIPPED=77
 
 for binary in "$CREDITBANKD" "$CBCTL"; do
   [[ -x $binary ]] || { echo "FAIL: $binary is not built" >&2; exit 1; }
@@ -48,13 +47,13 @@ for script in make-ca.sh make-server-cert.sh make-client-cert.sh; do
   [[ -f $TLS_SCRIPTS/$script ]] || { echo "FAIL: $TLS_SCRIPTS/$script is missing" >&2; exit 1; }
 done
 if ! command -v openssl >/dev/null; then
-  echo "SKIPPED: openssl is needed to make the CA and the certificates" >&2
-  exit $EXIT_SKIPPED
+  echo "FAIL: openssl is needed to make the CA and the certificates (make deps installs it)" >&2
+  exit 1
 fi
 python_command=${E2E_PYTHON:-$(command -v python3 || true)}
 if [[ -z $python_command ]]; then
-  echo "SKIPPED: python3 is needed to read JSON answers and the key file" >&2
-  exit $EXIT_SKIPPED
+  echo "FAIL: python3 is needed to read JSON answers and the key file (make deps installs it)" >&2
+  exit 1
 fi
 # The interpreter itself, not a version manager's shim (much faster to start).
 PYTHON=$("$python_command" -c 'import sys; print(sys.executable)')
