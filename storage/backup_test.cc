@@ -21,6 +21,7 @@
 #include "gtest/gtest.h"
 #include "storage/keys.h"
 #include "storage/store.h"
+#include "tests/testing/small_store.h"
 #include "storage/table.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
@@ -44,19 +45,8 @@ constexpr uint32_t kLevel = 6;
 constexpr uint64_t kEntriesPerTerm = 1000;
 constexpr int kConcurrentBackups = 3;
 
-StoreOptions SmallOptions(const std::string& path) {
-  StoreOptions options;
-  options.path = path;
-  options.block_cache_bytes = 8 << 20;
-  options.write_buffer_bytes = 4 << 20;
-  return options;
-}
-
-std::unique_ptr<Store> OpenOrDie(const StoreOptions& options) {
-  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(options);
-  EXPECT_THAT(store, IsOk());
-  return store.ok() ? *std::move(store) : nullptr;
-}
+using ::creditbank::testing::OpenOrDie;
+using ::creditbank::testing::SmallOptions;
 
 std::string EntryValue(uint64_t entry_id) {
   return absl::StrCat("高等数学（上） 4 学分 entry ", entry_id);

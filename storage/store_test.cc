@@ -2,6 +2,7 @@
 // snapshots, read-only and must-exist opens, and fail-stop after a commit
 // that really failed (the WAL hits a file size limit).
 #include "storage/store.h"
+#include "tests/testing/small_store.h"
 
 #include <filesystem>
 #include <memory>
@@ -30,19 +31,8 @@ using ::testing::HasSubstr;
 using ::testing::Optional;
 using ::testing::Pair;
 
-StoreOptions SmallOptions(const std::string& path) {
-  StoreOptions options;
-  options.path = path;
-  options.block_cache_bytes = 8 << 20;
-  options.write_buffer_bytes = 4 << 20;
-  return options;
-}
-
-std::unique_ptr<Store> OpenOrDie(const StoreOptions& options) {
-  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(options);
-  EXPECT_THAT(store, IsOk());
-  return store.ok() ? *std::move(store) : nullptr;
-}
+using ::creditbank::testing::OpenOrDie;
+using ::creditbank::testing::SmallOptions;
 
 std::vector<std::pair<std::string, std::string>> ReadAll(Cursor& cursor) {
   std::vector<std::pair<std::string, std::string>> rows;
