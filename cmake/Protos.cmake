@@ -48,7 +48,8 @@ set(CREDITBANK_SERVICE_PROTOS
   creditbank/accounts/v1/accounts.proto
   creditbank/admin/v1/admin.proto
   creditbank/institutions/v1/institutions.proto
-  creditbank/ledger/v1/ledger.proto)
+  creditbank/ledger/v1/ledger.proto
+  creditbank/rules/v1/rules.proto)
 
 set(message_sources)
 set(stub_sources)

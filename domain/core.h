@@ -37,6 +37,10 @@ class Core final : public CoreClient {
   // needs a restart.
   absl::Status RecoverStorage() { return sequencer_->RecoverWrites(); }
   storage::Store& store() { return *store_; }
+  // Runs a command of another service that shares this process's store
+  // (the rules service's RowsCommand), with the audit record of the call
+  // this thread serves. OK: durable; the command's own result says more.
+  absl::Status Execute(Command& command) { return Run(command); }
   SequencerStats sequencer_stats() const { return sequencer_->stats(); }
 
   absl::StatusOr<accounts::v1::OpenAccountResponse> OpenAccount(

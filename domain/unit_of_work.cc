@@ -203,6 +203,25 @@ records::BalanceRecord& UnitOfWork::BalanceDelta(uint64_t account_number, uint32
   return balances_[BucketKey{account_number, sector, framework_level}];
 }
 
+absl::StatusOr<std::optional<std::string>> UnitOfWork::FindRow(Table table,
+                                                               absl::string_view key) {
+  if (const std::optional<std::string>* staged =
+          Staged(&UnitOfWork::staged_rows_, std::make_pair(table, std::string(key)))) {
+    return *staged;  // nullopt: deleted
+  }
+  return store_.Get(table, key);
+}
+
+void UnitOfWork::PutRow(Table table, absl::string_view key, std::string value) {
+  batch_.Put(table, key, value);
+  staged_rows_[std::make_pair(table, std::string(key))] = std::move(value);
+}
+
+void UnitOfWork::DeleteRow(Table table, absl::string_view key) {
+  batch_.Delete(table, key);
+  staged_rows_[std::make_pair(table, std::string(key))] = std::nullopt;
+}
+
 void UnitOfWork::Finish() {
   for (const auto& [key, record] : balances_) {  // deltas
     const auto& [account_number, sector, level] = key;

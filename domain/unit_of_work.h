@@ -52,7 +52,15 @@ class UnitOfWork {
   absl::StatusOr<const ledger::v1::Entry*> FindEntry(uint64_t entry_id);
   absl::StatusOr<std::optional<uint64_t>> FindReversal(uint64_t entry_id);
 
+  // Rows of the tables the core's commands do not model (rules,
+  // conversions), as stored bytes; later commands of the group and the
+  // next group see the staged ones.
+  absl::StatusOr<std::optional<std::string>> FindRow(storage::Table table,
+                                                     absl::string_view key);
+
   // Staged writes.
+  void PutRow(storage::Table table, absl::string_view key, std::string value);
+  void DeleteRow(storage::Table table, absl::string_view key);
   void PutAccount(uint64_t account_number, const records::AccountRecord& record);
   void PutIdentity(absl::string_view hmac, uint64_t account_number);
   void PutInstitution(const institutions::v1::Institution& institution);
@@ -99,6 +107,7 @@ class UnitOfWork {
   std::unordered_map<uint64_t, std::string> staged_entries_;  // serialized
   std::unordered_map<uint64_t, uint64_t> staged_reversals_;
   std::map<BucketKey, records::BalanceRecord> balances_;  // this group's deltas
+  std::map<std::pair<storage::Table, std::string>, std::optional<std::string>> staged_rows_;
 };
 
 }  // namespace creditbank::domain

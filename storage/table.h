@@ -20,14 +20,17 @@ enum class Table : int {
   kBalances,        // (account, sector, level) -> BalanceRecord
   kExpiry,          // (account, entry id) -> ExpiryRecord
   kAudit,           // audit id -> admin.v1.AuditRecord (append-only)
+  kRules,           // frameworks, programmes, rule versions (rules service)
+  kConversions,     // conversion requests and their indexes (rules service)
 };
 
-inline constexpr int kTableCount = 11;
+inline constexpr int kTableCount = 13;
 
 // Column family names: part of the on-disk format, never rename.
 inline constexpr std::array<absl::string_view, kTableCount> kTableNames = {
     "default",  "accounts",    "identity_index", "institutions", "entries",
-    "account_entries", "idempotency", "reversals", "balances", "expiry", "audit"};
+    "account_entries", "idempotency", "reversals", "balances", "expiry", "audit",
+    "rules",    "conversions"};
 
 inline absl::string_view TableName(Table table) {
   return kTableNames[static_cast<int>(table)];
