@@ -52,6 +52,14 @@ inline constexpr absl::string_view kReversalNotReversible = "REVERSAL_NOT_REVERS
 inline constexpr absl::string_view kSourceEntryUnusable = "SOURCE_ENTRY_UNUSABLE";
 inline constexpr absl::string_view kInvalidTransition = "INVALID_STATUS_TRANSITION";
 inline constexpr absl::string_view kQuotaExceeded = "QUOTA_EXCEEDED";
+// Rules and conversion.
+inline constexpr absl::string_view kProgrammeNotFound = "PROGRAMME_NOT_FOUND";
+inline constexpr absl::string_view kRuleNotFound = "RULE_NOT_FOUND";
+inline constexpr absl::string_view kRuleTargetInUse = "RULE_TARGET_IN_USE";
+inline constexpr absl::string_view kConversionRequestNotFound = "CONVERSION_REQUEST_NOT_FOUND";
+inline constexpr absl::string_view kProposalChanged = "PROPOSAL_CHANGED";
+inline constexpr absl::string_view kNothingToConvert = "NOTHING_TO_CONVERT";
+inline constexpr absl::string_view kTooManyEntries = "TOO_MANY_ENTRIES";
 }  // namespace reason
 
 // An error about one field: `code` with a BadRequest naming `field` and an

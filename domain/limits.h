@@ -62,6 +62,34 @@ inline constexpr size_t kMaxQueuedEntries = 200'000;
 // Consistency check report.
 inline constexpr size_t kMaxReportedDifferences = 100;
 
+// Rules: frameworks, programmes, equivalence rules, conversion requests.
+inline constexpr size_t kMinFrameworkIdLength = 2;
+inline constexpr size_t kMaxFrameworkIdLength = 32;
+inline constexpr size_t kMaxFrameworkLevels = 20;
+// Crosswalk entries of one framework: a level to each of 25 frameworks.
+inline constexpr size_t kMaxCrosswalkEntries = 500;
+inline constexpr size_t kMinProgrammeIdLength = 2;
+inline constexpr size_t kMaxProgrammeIdLength = 48;
+inline constexpr size_t kMaxCategoryCodeLength = 32;
+inline constexpr size_t kMaxCategoriesPerProgramme = 20;
+inline constexpr size_t kMaxCoursesPerProgramme = 500;
+// Required credits, category minimums and caps of a programme. Bounded so
+// that sums over a programme cannot overflow.
+inline constexpr int64_t kMaxProgrammeCreditsMilli = 1'000'000;  // 1000 credits
+inline constexpr uint32_t kMaxConversionPermille = 1'000;  // 100%
+inline constexpr size_t kMaxRulesPerApply = 1'000;
+inline constexpr size_t kMaxRuleIdLength = 48;
+// Groups within groups: the source condition's group is depth 1.
+inline constexpr int kMaxConditionDepth = 5;
+inline constexpr size_t kMaxConditionsPerGroup = 20;
+inline constexpr size_t kMaxMatcherInstitutions = 50;
+inline constexpr int64_t kMaxMinGradeScoreMilli = 100'000;  // 100 points
+inline constexpr uint32_t kMaxWithinYears = 100;
+inline constexpr uint32_t kMaxHoursPerCredit = 1'000;
+inline constexpr size_t kProposalDigestBytes = 32;  // SHA-256
+// Conversion request ids are "CR-" and a serial (a uint64: 20 digits).
+inline constexpr size_t kMaxConversionRequestSerialDigits = 20;
+
 }  // namespace creditbank::domain
 
 #endif  // CREDITBANK_DOMAIN_LIMITS_H_

@@ -1,0 +1,107 @@
+// The rules service's rows in the store: frameworks, programmes and rule
+// versions (table `rules`), conversion requests and their indexes (table
+// `conversions`). Key layout (docs/storage.md):
+//
+//   rules        f/<framework id>                       -> rules.v1.Framework
+//                p/<programme id>                       -> rules.v1.Programme
+//                r/<programme id>/<rule id>/<version u32 BE> -> rules.v1.Rule
+//   conversions  n                                      -> next request serial, u64 BE
+//                q/<serial u64 BE>                      -> rules.v1.ConversionRequest
+//                i/<account>/<request id>               -> serial (idempotency)
+//                a/<account>/<serial>                   -> ""  (by account)
+//                g/<programme id>/<serial>              -> ""  (by programme)
+//                v/<serial>                             -> ""  (approved, sources to watch)
+//
+// Ids are [A-Za-z0-9._-], so "/" never occurs inside one. Reads come from
+// the store; writes are staged on a UnitOfWork by the sequencer's
+// commands (RowsCommand), so they commit atomically with their audit
+// record.
+#ifndef CREDITBANK_DOMAIN_RULES_RULES_STORE_H_
+#define CREDITBANK_DOMAIN_RULES_RULES_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "creditbank/rules/v1/rules.pb.h"
+#include "domain/sequencer.h"
+#include "domain/unit_of_work.h"
+#include "storage/store.h"
+
+namespace creditbank::domain::rules {
+
+namespace rules_api = ::creditbank::rules::v1;
+
+std::string FrameworkKey(absl::string_view id);
+std::string ProgrammeKey(absl::string_view id);
+std::string RulePrefix(absl::string_view programme_id);
+std::string RuleKey(absl::string_view programme_id, absl::string_view rule_id, uint32_t version);
+inline constexpr absl::string_view kNextRequestSerialKey = "n";
+std::string RequestKey(uint64_t serial);
+std::string RequestIdKey(absl::string_view account_number, absl::string_view request_id);
+std::string AccountIndexKey(absl::string_view account_number, uint64_t serial);
+std::string ProgrammeIndexKey(absl::string_view programme_id, uint64_t serial);
+std::string WatchKey(uint64_t serial);
+// "CR-000042" <-> 42.
+std::string RequestName(uint64_t serial);
+std::optional<uint64_t> ParseRequestName(absl::string_view name);
+
+// Reads, from the latest committed state.
+class RulesReader {
+ public:
+  explicit RulesReader(const storage::Store& store) : store_(store) {}
+
+  absl::StatusOr<std::vector<rules_api::Framework>> Frameworks() const;
+  absl::StatusOr<std::optional<rules_api::Programme>> Programme(absl::string_view id) const;
+  absl::StatusOr<std::vector<rules_api::Programme>> Programmes() const;
+  // Every version of every rule of the programme, by rule id then version.
+  absl::StatusOr<std::vector<rules_api::Rule>> Rules(absl::string_view programme_id) const;
+  absl::StatusOr<std::optional<rules_api::ConversionRequest>> Request(uint64_t serial) const;
+  // The serials under an index prefix ("a/<account>/", "g/<programme>/",
+  // "v/"), above `after`, at most `limit`.
+  absl::StatusOr<std::vector<uint64_t>> Serials(absl::string_view prefix, uint64_t after,
+                                                size_t limit) const;
+
+ private:
+  const storage::Store& store_;
+};
+
+// A stored message, parsed; DATA_LOSS when it does not parse.
+template <typename Message>
+absl::StatusOr<Message> ParseStored(absl::string_view bytes, absl::string_view what) {
+  Message message;
+  if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError(absl::StrCat("stored ", what, " does not parse"));
+  }
+  return message;
+}
+
+// A change to the rules or conversion tables, as a sequencer command. The
+// body reads through the UnitOfWork (seeing writes staged before it in the
+// same group), checks, and only then stages its writes: a body that fails
+// must have staged nothing.
+class RowsCommand final : public Command {
+ public:
+  using Body = std::function<absl::Status(UnitOfWork&)>;
+  explicit RowsCommand(Body body) : body_(std::move(body)) {}
+  void Apply(UnitOfWork& work) override { result_ = body_(work); }
+  absl::Status result() const override { return result_; }
+
+ private:
+  Body body_;
+  absl::Status result_ = absl::InternalError("command not applied");
+};
+
+// Staging helpers for RowsCommand bodies.
+void PutMessage(UnitOfWork& work, storage::Table table, absl::string_view key,
+                const google::protobuf::MessageLite& message);
+absl::StatusOr<std::optional<rules_api::ConversionRequest>> FindRequest(UnitOfWork& work,
+                                                                        uint64_t serial);
+
+}  // namespace creditbank::domain::rules
+
+#endif  // CREDITBANK_DOMAIN_RULES_RULES_STORE_H_
