@@ -111,7 +111,7 @@ int main(int argc, char** argv) {
   CLI::App app{"creditbankd: lifelong-learning credit bank server"};
   app.add_option("--listen", options.listen, "address:port to serve on (port 0 picks one)")
       ->capture_default_str();
-  app.add_option("--services", services, "all, or a comma list of accounts,institutions,ledger,admin")
+  app.add_option("--services", services, "all, or a comma list of accounts,institutions,ledger,admin,rules")
       ->capture_default_str();
   app.add_option("--data_dir", options.data_dir, "RocksDB data directory")->capture_default_str();
   app.add_option("--key_file", options.key_file,
@@ -141,6 +141,19 @@ int main(int argc, char** argv) {
   app.add_option("--institution_max_batch", options.institution_limits.max_batch_items,
                  "largest RecordOutcomes request or upload chunk per institution")
       ->capture_default_str();
+  app.add_option("--core", options.core_address,
+                 "HOST:PORT of the core (accounts, institutions, ledger) when this process "
+                 "hosts only other services, e.g. --services=rules --core=core.bank:50051");
+  app.add_option("--core_tls_ca", options.core_tls.ca, "the bank's CA, to verify the core (PEM)");
+  app.add_option("--core_tls_cert", options.core_tls.certificate,
+                 "this process's client certificate for the core (PEM, role service)");
+  app.add_option("--core_tls_key", options.core_tls.private_key,
+                 "its private key (PEM, mode 0600)");
+  double review_seconds = absl::ToDoubleSeconds(options.conversion_review_interval);
+  app.add_option("--conversion_review_seconds", review_seconds,
+                 "how often to look for approved conversions whose sources were reversed")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 86400.0));
   app.add_option("--restore_from", restore_from,
                  "restore the latest backup in this directory into --data_dir (which must "
                  "be missing or empty) and exit");
@@ -157,6 +170,7 @@ int main(int argc, char** argv) {
   }
   spdlog::set_level(level);
   options.block_cache_bytes = block_cache_mib << 20;
+  options.conversion_review_interval = absl::Seconds(review_seconds);
   if (check) return RunCheck(options);
   if (!restore_from.empty()) return RunRestore(restore_from, options.data_dir);
   if (rotate_pii_key) return RunRotatePiiKey(options.key_file);

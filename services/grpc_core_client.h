@@ -27,7 +27,7 @@ namespace creditbank::services {
 // on their request ids, so the caller may retry.
 inline constexpr absl::Duration kDefaultCallDeadline = absl::Seconds(30);
 
-class GrpcCoreClient final : public domain::CoreClient {
+class GrpcCoreClient : public domain::CoreClient {
  public:
   // `bearer_token`: a learner token sent with every call
   // ("authorization: Bearer ..."); empty for certificate callers.

@@ -14,7 +14,10 @@
 #include "services/admin_service.h"
 #include "services/channel_credentials.h"
 #include "services/institution_service.h"
+#include "grpcpp/create_channel.h"
+#include "services/grpc_core_client.h"
 #include "services/ledger_service.h"
+#include "services/rules_service.h"
 #include "spdlog/spdlog.h"
 #include "storage/store.h"
 
@@ -31,7 +34,8 @@ absl::StatusOr<std::set<std::string>> ParseServiceList(const std::string& list) 
     for (const char* candidate : kServiceNames) known = known || name == candidate;
     if (!known) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "--services: unknown service '", name, "' (known: all, accounts, institutions, ledger, admin)"));
+          "--services: unknown service '", name,
+          "' (known: all, accounts, institutions, ledger, admin, rules)"));
     }
     services.insert(std::string(name));
   }
@@ -69,6 +73,28 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeCredentials(
   return grpc::SslServerCredentials(ssl);
 }
 
+// A process hosts the core services itself, or names a core with --core
+// (and then hosts none of them): never both, never neither when it hosts
+// a service that needs the core.
+absl::Status CheckDeployment(const ServerOptions& options) {
+  bool hosts_core = false;
+  for (const char* name : kCoreServiceNames) hosts_core |= options.services.contains(name);
+  if (hosts_core && !options.core_address.empty()) {
+    return absl::InvalidArgumentError(
+        "--core names another process's core, but this one hosts core services too "
+        "(accounts, institutions or ledger): drop them from --services, or drop --core");
+  }
+  if (!hosts_core && options.core_address.empty() && options.services.contains("rules")) {
+    return absl::InvalidArgumentError(
+        "--services=rules without the core services needs --core=HOST:PORT of the core");
+  }
+  if (options.core_address.empty() &&
+      !(options.core_tls.ca.empty() && options.core_tls.certificate.empty())) {
+    return absl::InvalidArgumentError("--core_tls_* flags need --core");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 bool IsLoopbackAddress(const std::string& listen) {
@@ -84,6 +110,13 @@ CreditBankServer::~CreditBankServer() { Shutdown(); }
 absl::StatusOr<std::unique_ptr<CreditBankServer>> CreditBankServer::Start(
     const ServerOptions& options, const Clock& clock) {
   std::unique_ptr<CreditBankServer> server(new CreditBankServer(options, clock));
+  RETURN_IF_ERROR(CheckDeployment(options));
+  if (!options.core_address.empty()) {
+    ASSIGN_OR_RETURN(std::shared_ptr<grpc::ChannelCredentials> core_credentials,
+                     MakeChannelCredentials(options.core_tls));
+    server->remote_core_ = std::make_unique<GrpcCoreClient>(
+        grpc::CreateChannel(options.core_address, core_credentials), kCoreCallDeadline);
+  }
   ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials, MakeCredentials(options));
   ASSIGN_OR_RETURN(domain::KeyRing keys, domain::LoadOrCreateKeyRing(options.key_file));
   ASSIGN_OR_RETURN(domain::LearnerTokenSigner signer,
@@ -122,6 +155,10 @@ absl::StatusOr<std::unique_ptr<CreditBankServer>> CreditBankServer::Start(
     server->services_.push_back(std::make_unique<LedgerService>(server->handle_, security));
     server->service_names_.push_back(ledger::v1::LedgerService::service_full_name());
   }
+  if (options.services.contains("rules")) {
+    server->services_.push_back(std::make_unique<RulesService>(server->rules_handle_, security));
+    server->service_names_.push_back(rules::v1::RulesService::service_full_name());
+  }
   if (options.services.contains("admin")) {
     server->services_.push_back(std::make_unique<AdminService>(
         security, *server->token_signer_, options.backup_dir, clock));
@@ -155,6 +192,13 @@ absl::Status CreditBankServer::OpenStorage() {
   keys_.reset();
   handle_.Set(core_.get());
   security_->SetCore(core_.get());
+  if (options_.services.contains("rules")) {
+    domain::CoreClient& ledger =
+        remote_core_ != nullptr ? *remote_core_ : static_cast<domain::CoreClient&>(*core_);
+    ASSIGN_OR_RETURN(rules_, domain::rules::RulesEngine::Open(*core_, ledger, clock_));
+    rules_handle_.Set(rules_.get());
+    conversion_reviewer_ = std::thread([this] { ReviewConversions(); });
+  }
   SetServing(true);
   storage_watcher_ = std::thread([this] { WatchStorage(); });
   spdlog::info("storage open at {} in {} ms", options_.data_dir,
@@ -191,11 +235,25 @@ void CreditBankServer::WatchStorage() {
   }
 }
 
+void CreditBankServer::ReviewConversions() {
+  while (!stop_watching_.WaitForNotificationWithTimeout(options_.conversion_review_interval)) {
+    absl::StatusOr<rules::v1::ReviewReversalsResponse> review = rules_->ReviewReversals();
+    if (!review.ok()) {
+      spdlog::warn("conversion review failed, will retry: {}", review.status().ToString());
+    } else if (!review->newly_flagged().empty()) {
+      spdlog::warn("{} approved conversion request(s) lost a source entry to a reversal and "
+                   "need review: cbctl requests list --needs-review",
+                   review->newly_flagged_size());
+    }
+  }
+}
+
 void CreditBankServer::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
   stop_watching_.Notify();
   if (storage_watcher_.joinable()) storage_watcher_.join();
+  if (conversion_reviewer_.joinable()) conversion_reviewer_.join();
   SetServing(false);
   if (server_ != nullptr) {  // null when Start could not listen
     // Waits for in-flight calls up to the grace period, then cancels the
@@ -203,10 +261,12 @@ void CreditBankServer::Shutdown() {
     server_->Shutdown(absl::ToChronoTime(absl::Now() + kShutdownGrace));
     server_->Wait();
   }
+  rules_handle_.Set(nullptr);
   if (core_ != nullptr) {
     core_->StopWrites();
     handle_.Set(nullptr);
     if (security_ != nullptr) security_->SetCore(nullptr);
+    rules_.reset();
     core_.reset();  // closes RocksDB
   }
 }

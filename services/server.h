@@ -25,9 +25,12 @@
 #include "domain/auth/learner_token.h"
 #include "domain/core.h"
 #include "domain/crypto/key_ring.h"
-#include "services/call_guard.h"
+#include "domain/rules/rules_engine.h"
 #include "grpcpp/server.h"
+#include "services/call_guard.h"
+#include "services/channel_credentials.h"
 #include "services/core_handle.h"
+#include "services/rules_service.h"
 
 namespace creditbank::services {
 
@@ -50,7 +53,15 @@ inline constexpr absl::Duration kStorageWatchInterval = absl::Milliseconds(500);
 inline constexpr absl::Duration kStorageRecoveryInterval = absl::Seconds(2);
 
 // Service names accepted by --services.
-inline constexpr const char* kServiceNames[] = {"accounts", "institutions", "ledger", "admin"};
+inline constexpr const char* kServiceNames[] = {"accounts", "institutions", "ledger", "admin",
+                                                "rules"};
+// The services that are the core (the ledger and what it needs).
+inline constexpr const char* kCoreServiceNames[] = {"accounts", "institutions", "ledger"};
+// How often the rules service looks for approved conversions whose
+// sources were reversed (ReviewReversals), by default.
+inline constexpr absl::Duration kDefaultConversionReviewInterval = absl::Minutes(5);
+// The deadline of each call a split service makes to the core.
+inline constexpr absl::Duration kCoreCallDeadline = absl::Seconds(30);
 
 // PEM files for TLS. All three, or none (plaintext development mode,
 // which the server accepts on loopback addresses only).
@@ -64,7 +75,15 @@ struct TlsFiles {
 struct ServerOptions {
   std::string listen = "127.0.0.1:50051";
   // Subset of kServiceNames; "all" expands to every one.
-  std::set<std::string> services = {"accounts", "institutions", "ledger", "admin"};
+  std::set<std::string> services = {"accounts", "institutions", "ledger", "admin", "rules"};
+  // The core (accounts, institutions, ledger) of a split deployment:
+  // HOST:PORT, for a process that hosts rules without the core services.
+  // Empty: the core is in this process.
+  std::string core_address;
+  // This process's client certificate for the core (role "service"); no
+  // ca: plaintext, which only a loopback core accepts.
+  ClientTlsFiles core_tls;
+  absl::Duration conversion_review_interval = kDefaultConversionReviewInterval;
   std::string data_dir = "./data";
   std::string key_file = "./creditbank.keys";
   size_t block_cache_bytes = size_t{256} << 20;
@@ -101,6 +120,8 @@ class CreditBankServer {
   // and operators see it; after a full disk, keeps trying to resume writes
   // and turns health SERVING again when it can. Runs until Shutdown.
   void WatchStorage();
+  // Runs ReviewReversals every conversion_review_interval until Shutdown.
+  void ReviewConversions();
 
   const ServerOptions options_;
   const Clock& clock_;
@@ -115,6 +136,11 @@ class CreditBankServer {
   std::vector<std::string> service_names_;  // fully qualified, for health
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<domain::Core> core_;
+  // Split deployments: the core over gRPC.
+  std::unique_ptr<domain::CoreClient> remote_core_;
+  RulesHandle rules_handle_;
+  std::unique_ptr<domain::rules::RulesEngine> rules_;
+  std::thread conversion_reviewer_;
   int port_ = 0;
   bool shut_down_ = false;
   absl::Notification stop_watching_;

@@ -57,6 +57,28 @@ constexpr std::array kPolicies = {
     MethodPolicy{"/creditbank.admin.v1.AdminService/ReencryptPersonalDetails", kMutates, A, D, D,
                  D},
     MethodPolicy{"/creditbank.admin.v1.AdminService/WhoAmI", kReads, A, A, A, A},
+    // creditbank.rules.v1: frameworks, programmes and rules are published
+    // (anyone reads them); an institution writes and decides for its own
+    // programmes; a learner evaluates and requests for their own account.
+    MethodPolicy{"/creditbank.rules.v1.RulesService/PutFramework", kMutates, A, D, D, D},
+    MethodPolicy{"/creditbank.rules.v1.RulesService/ListFrameworks", kReads, A, A, A, A},
+    MethodPolicy{"/creditbank.rules.v1.RulesService/PutProgramme", kMutates, A, O, D, D},
+    MethodPolicy{"/creditbank.rules.v1.RulesService/GetProgramme", kReads, A, A, A, A},
+    MethodPolicy{"/creditbank.rules.v1.RulesService/ListProgrammes", kReads, A, A, A, A},
+    MethodPolicy{"/creditbank.rules.v1.RulesService/ApplyRules", kMutates, A, O, D, D},
+    MethodPolicy{"/creditbank.rules.v1.RulesService/ListRules", kReads, A, A, A, A},
+    MethodPolicy{"/creditbank.rules.v1.RulesService/GetRule", kReads, A, A, A, A},
+    MethodPolicy{"/creditbank.rules.v1.RulesService/Evaluate", kReads, A, O, O, D},
+    MethodPolicy{"/creditbank.rules.v1.RulesService/GetProgress", kReads, A, O, O, D},
+    MethodPolicy{"/creditbank.rules.v1.RulesService/CreateConversionRequest", kMutates, A, O, O,
+                 D},
+    MethodPolicy{"/creditbank.rules.v1.RulesService/ApproveConversionRequest", kMutates, A, O, D,
+                 D},
+    MethodPolicy{"/creditbank.rules.v1.RulesService/RejectConversionRequest", kMutates, A, O, D,
+                 D},
+    MethodPolicy{"/creditbank.rules.v1.RulesService/GetConversionRequest", kReads, A, O, O, D},
+    MethodPolicy{"/creditbank.rules.v1.RulesService/ListConversionRequests", kReads, A, O, O, D},
+    MethodPolicy{"/creditbank.rules.v1.RulesService/ReviewReversals", kMutates, A, D, D, A},
 };
 
 Access RoleAccess(Role role, const MethodPolicy& policy) {
