@@ -9,8 +9,11 @@ namespace creditbank::cbctl {
 absl::Status Session::Connect() {
   ASSIGN_OR_RETURN(std::shared_ptr<grpc::ChannelCredentials> credentials,
                    services::MakeChannelCredentials(options_.tls));
-  core_ = std::make_unique<services::GrpcCoreClient>(
-      grpc::CreateChannel(options_.server, credentials), timeout(), options_.learner_token);
+  // One channel (one connection) for both clients: same server, same
+  // credentials and deadline.
+  std::shared_ptr<grpc::Channel> channel = grpc::CreateChannel(options_.server, credentials);
+  core_ = std::make_unique<services::GrpcCoreClient>(channel, timeout(), options_.learner_token);
+  rules_ = std::make_unique<services::GrpcRulesClient>(channel, timeout(), options_.learner_token);
   return absl::OkStatus();
 }
 

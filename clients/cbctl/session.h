@@ -1,5 +1,6 @@
 // What every cbctl command shares: the global flags, the output streams
-// and, made on first use, the connection to the server.
+// and the clients of the server (the core's services and the rules
+// service, on one channel).
 //
 //   Session session(globals, std::cout, std::cerr, /*err_is_terminal=*/true);
 //   return Show(session, session.core().GetInstitution(request), InstitutionView);
@@ -17,6 +18,7 @@
 #include "clients/cbctl/views.h"
 #include "services/channel_credentials.h"
 #include "services/grpc_core_client.h"
+#include "services/grpc_rules_client.h"
 
 namespace creditbank::cbctl {
 
@@ -49,9 +51,10 @@ class Session {
   bool err_is_terminal() const { return err_is_terminal_; }
 
   // Checks the TLS files and makes the channel to --server; the error
-  // names the bad flag. Call once before core().
+  // names the bad flag. Call once before core() or rules().
   absl::Status Connect();
   services::GrpcCoreClient& core() { return *core_; }
+  services::GrpcRulesClient& rules() { return *rules_; }
 
  private:
   const GlobalOptions& options_;
@@ -59,6 +62,7 @@ class Session {
   std::ostream& err_;
   const bool err_is_terminal_;
   std::unique_ptr<services::GrpcCoreClient> core_;
+  std::unique_ptr<services::GrpcRulesClient> rules_;
 };
 
 // Prints a call's answer (JSON, or `view` of it) and returns kExitOk, or
