@@ -26,6 +26,7 @@
 #include "gtest/gtest.h"
 #include "services/channel_credentials.h"
 #include "services/grpc_core_client.h"
+#include "services/grpc_rules_client.h"
 #include "services/server.h"
 #include "tests/integration/server_fixture.h"
 #include "tests/testing/fixtures.h"
@@ -84,6 +85,17 @@ std::string WhoName(Who who) {
   return "?";
 }
 
+// One caller's connection: the core's RPCs, and the rules service's as
+// `rules` on the same channel.
+struct TestClient : services::GrpcCoreClient {
+  TestClient(std::shared_ptr<grpc::Channel> channel, const std::string& token)
+      : services::GrpcCoreClient(channel, absl::Seconds(30), token),
+        rules(channel, absl::Seconds(30), token) {}
+  services::GrpcRulesClient rules;
+};
+
+constexpr char kProgrammeA[] = "CQ-VOC-01-WEB";
+
 class SecurityTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -130,9 +142,9 @@ class SecurityTest : public ::testing::Test {
     return grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", server_->port()), *credentials,
                                      arguments);
   }
-  std::unique_ptr<services::GrpcCoreClient> Client(const services::ClientTlsFiles& files,
-                                                   const std::string& token = "") {
-    return std::make_unique<services::GrpcCoreClient>(Channel(files), absl::Seconds(30), token);
+  std::unique_ptr<TestClient> Client(const services::ClientTlsFiles& files,
+                                     const std::string& token = "") {
+    return std::make_unique<TestClient>(Channel(files), token);
   }
 
   // Institutions A and B (operator), learner accounts L1 and L2, one entry
@@ -158,9 +170,35 @@ class SecurityTest : public ::testing::Test {
     ASSERT_OK_AND_ASSIGN(auto token, operator_->IssueLearnerToken(token_request));
     token_ = token.token();
     learner_ = Client({certificates_->bank() + "/ca.crt", "", ""}, token_);
+    // A programme of institution A with one rule, for the rules RPCs.
+    rules::v1::PutProgrammeRequest programme;
+    programme.mutable_programme()->set_id(kProgrammeA);
+    programme.mutable_programme()->set_institution_code(kInstitutionA);
+    programme.mutable_programme()->set_title("Web 前端开发技术");
+    programme.mutable_programme()->set_framework_level(5);
+    programme.mutable_programme()->set_required_credits_milli(120'000);
+    rules::v1::Category* category = programme.mutable_programme()->add_categories();
+    category->set_code("MAJOR");
+    category->set_min_credits_milli(60'000);
+    ASSERT_OK(operator_->rules.PutProgramme(programme).status());
+    ASSERT_OK(operator_->rules.ApplyRules(ProgrammeRules()).status());
   }
 
-  services::GrpcCoreClient& As(Who who) {
+  static rules::v1::ApplyRulesRequest ProgrammeRules() {
+    rules::v1::ApplyRulesRequest request;
+    request.set_programme_id(kProgrammeA);
+    rules::v1::Rule* rule = request.add_rules();
+    rule->set_id("SEED");
+    rule->mutable_effective_from()->set_year(2020);
+    rule->mutable_effective_from()->set_month(1);
+    rule->mutable_effective_from()->set_day(1);
+    rule->mutable_source()->mutable_match()->set_code("SEED-COURSE");
+    rule->mutable_grant()->set_category("MAJOR");
+    rule->mutable_grant()->set_credits_milli(2'000);
+    return request;
+  }
+
+  TestClient& As(Who who) {
     switch (who) {
       case Who::kOperator: return *operator_;
       case Who::kInstitutionA: return *institution_a_;
@@ -176,8 +214,8 @@ class SecurityTest : public ::testing::Test {
   FakeClock clock_{testing::FixtureNow()};
   services::ServerOptions options_;
   std::unique_ptr<services::CreditBankServer> server_;
-  std::unique_ptr<services::GrpcCoreClient> operator_, institution_a_, institution_b_, service_,
-      anonymous_, learner_;
+  std::unique_ptr<TestClient> operator_, institution_a_, institution_b_, service_, anonymous_,
+      learner_;
   std::string learner_account_, other_account_, token_;
   uint64_t entry_by_a_ = 0, entry_by_b_ = 0;
 };
@@ -185,7 +223,7 @@ class SecurityTest : public ::testing::Test {
 // One call of the matrix: made by `who` against rows that the caller owns
 // where the RPC has row-level rules (the institution's own entries, the
 // learner's own account), so that a refusal can only come from the role.
-using Call = std::function<absl::Status(services::GrpcCoreClient&, int serial)>;
+using Call = std::function<absl::Status(TestClient&, int serial)>;
 
 struct MatrixRow {
   std::string method;  // full gRPC method name
@@ -203,7 +241,8 @@ std::set<std::string> HostedMethods() {
   for (const char* service : {"creditbank.accounts.v1.AccountService",
                               "creditbank.institutions.v1.InstitutionService",
                               "creditbank.ledger.v1.LedgerService",
-                              "creditbank.admin.v1.AdminService"}) {
+                              "creditbank.admin.v1.AdminService",
+                              "creditbank.rules.v1.RulesService"}) {
     const google::protobuf::ServiceDescriptor* descriptor =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service);
     EXPECT_NE(descriptor, nullptr) << service;
@@ -213,6 +252,19 @@ std::set<std::string> HostedMethods() {
     }
   }
   return hosted;
+}
+
+rules::v1::GetProgrammeRequest ProgrammeById() {
+  rules::v1::GetProgrammeRequest request;
+  request.set_programme_id(kProgrammeA);
+  return request;
+}
+
+rules::v1::DecideConversionRequest Decision() {
+  rules::v1::DecideConversionRequest request;
+  request.set_conversion_request_id("CR-000001");
+  request.set_reason("核验");
+  return request;
 }
 
 std::string Method(const std::string& service, const std::string& rpc) {
@@ -398,6 +450,100 @@ TEST_F(SecurityTest, EveryRoleAgainstEveryRpc) {
       {Method("admin.v1.AdminService", "WhoAmI"),
        [](auto& c, int) { return c.WhoAmI(admin_v1::WhoAmIRequest()).status(); },
        "YYYYU"},
+      {Method("rules.v1.RulesService", "PutFramework"),
+       [](auto& c, int) {
+         rules::v1::PutFrameworkRequest request;
+         request.mutable_framework()->set_id("eqf");
+         request.mutable_framework()->set_name("European Qualifications Framework");
+         for (uint32_t level = 1; level <= 8; ++level) {
+           rules::v1::Level* entry = request.mutable_framework()->add_levels();
+           entry->set_level(level);
+           entry->set_name(absl::StrCat("EQF level ", level));
+         }
+         return c.rules.PutFramework(request).status();
+       },
+       "YDDDU"},
+      {Method("rules.v1.RulesService", "ListFrameworks"),
+       [](auto& c, int) { return c.rules.ListFrameworks({}).status(); }, "YYYYU"},
+      {Method("rules.v1.RulesService", "PutProgramme"),
+       [this](auto& c, int) {
+         auto programme = operator_->rules.GetProgramme(ProgrammeById());
+         if (!programme.ok()) return programme.status();
+         rules::v1::PutProgrammeRequest request;
+         *request.mutable_programme() = *programme;
+         request.mutable_programme()->clear_updated_at();
+         return c.rules.PutProgramme(request).status();
+       },
+       "YYDDU"},
+      {Method("rules.v1.RulesService", "GetProgramme"),
+       [](auto& c, int) { return c.rules.GetProgramme(ProgrammeById()).status(); }, "YYYYU"},
+      {Method("rules.v1.RulesService", "ListProgrammes"),
+       [](auto& c, int) { return c.rules.ListProgrammes({}).status(); }, "YYYYU"},
+      {Method("rules.v1.RulesService", "ApplyRules"),
+       [](auto& c, int) { return c.rules.ApplyRules(ProgrammeRules()).status(); }, "YYDDU"},
+      {Method("rules.v1.RulesService", "ListRules"),
+       [](auto& c, int) {
+         rules::v1::ListRulesRequest request;
+         request.set_programme_id(kProgrammeA);
+         return c.rules.ListRules(request).status();
+       },
+       "YYYYU"},
+      {Method("rules.v1.RulesService", "GetRule"),
+       [](auto& c, int) {
+         rules::v1::GetRuleRequest request;
+         request.set_programme_id(kProgrammeA);
+         request.set_rule_id("SEED");
+         return c.rules.GetRule(request).status();
+       },
+       "YYYYU"},
+      {Method("rules.v1.RulesService", "Evaluate"),
+       [&](auto& c, int) {
+         rules::v1::EvaluateRequest request;
+         request.set_account_number(own_account);
+         request.set_programme_id(kProgrammeA);
+         return c.rules.Evaluate(request).status();
+       },
+       "YYYDU"},
+      {Method("rules.v1.RulesService", "GetProgress"),
+       [&](auto& c, int) {
+         rules::v1::GetProgressRequest request;
+         request.set_account_number(own_account);
+         request.set_programme_id(kProgrammeA);
+         return c.rules.GetProgress(request).status();
+       },
+       "YYYDU"},
+      {Method("rules.v1.RulesService", "CreateConversionRequest"),
+       [&](auto& c, int serial) {
+         rules::v1::CreateConversionRequestRequest request;
+         request.set_request_id(absl::StrCat("m-", serial));
+         request.set_account_number(own_account);
+         request.set_programme_id(kProgrammeA);
+         return c.rules.CreateConversionRequest(request).status();
+       },
+       "YYYDU"},
+      {Method("rules.v1.RulesService", "ApproveConversionRequest"),
+       [](auto& c, int) { return c.rules.ApproveConversionRequest(Decision()).status(); },
+       "YYDDU"},
+      {Method("rules.v1.RulesService", "RejectConversionRequest"),
+       [](auto& c, int) { return c.rules.RejectConversionRequest(Decision()).status(); },
+       "YYDDU"},
+      {Method("rules.v1.RulesService", "GetConversionRequest"),
+       [](auto& c, int) {
+         rules::v1::GetConversionRequestRequest request;
+         request.set_conversion_request_id("CR-000001");
+         return c.rules.GetConversionRequest(request).status();
+       },
+       "YYYDU"},
+      {Method("rules.v1.RulesService", "ListConversionRequests"),
+       [&](auto& c, int) {
+         rules::v1::ListConversionRequestsRequest request;
+         request.set_account_number(own_account);
+         request.set_programme_id(kProgrammeA);
+         return c.rules.ListConversionRequests(request).status();
+       },
+       "YYYDU"},
+      {Method("rules.v1.RulesService", "ReviewReversals"),
+       [](auto& c, int) { return c.rules.ReviewReversals({}).status(); }, "YDDYU"},
   };
 
   // The matrix covers every RPC the server hosts, and nothing else.
@@ -432,6 +578,51 @@ TEST_F(SecurityTest, EveryRoleAgainstEveryRpc) {
       }
     }
   }
+}
+
+// The rules service's row rules: an institution publishes, evaluates and
+// decides only for its own programmes; a learner only for their account.
+TEST_F(SecurityTest, RulesRowsAreTheProgrammesInstitutionAndTheLearnersAccount) {
+  // Institution B on A's programme.
+  EXPECT_THAT(institution_b_->rules.ApplyRules(ProgrammeRules()),
+              testing::StatusIs(absl::StatusCode::kPermissionDenied));
+  rules::v1::EvaluateRequest evaluate;
+  evaluate.set_account_number(learner_account_);
+  evaluate.set_programme_id(kProgrammeA);
+  EXPECT_THAT(institution_b_->rules.Evaluate(evaluate),
+              testing::StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_OK(institution_a_->rules.Evaluate(evaluate).status());
+  // Registering a programme in another institution's name.
+  auto programme = operator_->rules.GetProgramme(ProgrammeById());
+  ASSERT_OK(programme.status());
+  rules::v1::PutProgrammeRequest put;
+  *put.mutable_programme() = *programme;
+  put.mutable_programme()->clear_updated_at();
+  put.mutable_programme()->set_id("CQ-UNI-02-WEB");
+  put.mutable_programme()->set_institution_code(kInstitutionB);
+  EXPECT_THAT(institution_a_->rules.PutProgramme(put),
+              testing::StatusIs(absl::StatusCode::kPermissionDenied));
+  // The learner on another account, and listing without naming their own.
+  evaluate.set_account_number(other_account_);
+  EXPECT_THAT(learner_->rules.Evaluate(evaluate), testing::StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(learner_->rules.ListConversionRequests({}),
+              testing::StatusIs(absl::StatusCode::kPermissionDenied));
+  // Institutions list by one of their programmes only.
+  EXPECT_THAT(institution_a_->rules.ListConversionRequests({}),
+              testing::StatusIs(absl::StatusCode::kPermissionDenied));
+  // Rules an institution publishes are owned by it; an operator's by the bank.
+  rules::v1::ApplyRulesRequest changed = ProgrammeRules();
+  changed.mutable_rules(0)->set_title("由学院修订");
+  ASSERT_OK_AND_ASSIGN(auto published, institution_a_->rules.ApplyRules(changed));
+  ASSERT_EQ(published.published_size(), 1);
+  EXPECT_EQ(published.published(0).owner(), kInstitutionA);
+  EXPECT_EQ(published.published(0).version(), 2u);
+  rules::v1::GetRuleRequest get_rule;
+  get_rule.set_programme_id(kProgrammeA);
+  get_rule.set_rule_id("SEED");
+  ASSERT_OK_AND_ASSIGN(auto versions, learner_->rules.GetRule(get_rule));
+  ASSERT_EQ(versions.versions_size(), 2);
+  EXPECT_EQ(versions.versions(0).owner(), "bank");
 }
 
 TEST_F(SecurityTest, InstitutionActsOnlyOnItsOwnEntries) {
