@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 
 #include "absl/status/statusor.h"
 #include "creditbank/admin/v1/admin.pb.h"
@@ -63,10 +64,17 @@ class ScopedAuditContext {
   // Gives `command` the record, unless a command already has it.
   void AttachTo(Command& command);
   bool attached() const { return attached_; }
+  // The result code the attached record carries (the command's result),
+  // once its group committed. A call whose final status differs (a second
+  // step failed after the first change committed: an approval whose
+  // ledger batch was refused) needs a record of its own as well.
+  void NoteRecordedCode(absl::StatusCode code) { recorded_code_ = code; }
+  std::optional<absl::StatusCode> recorded_code() const { return recorded_code_; }
 
  private:
   std::function<admin::v1::AuditRecord()> make_record_;
   bool attached_ = false;
+  std::optional<absl::StatusCode> recorded_code_;
   ScopedAuditContext* const enclosing_;
 };
 

@@ -43,8 +43,12 @@ Core::~Core() { StopWrites(); }
 void Core::StopWrites() { sequencer_->Stop(); }
 
 absl::Status Core::Run(Command& command) {
-  if (ScopedAuditContext* audit = ScopedAuditContext::Current()) audit->AttachTo(command);
-  return sequencer_->Execute(command);
+  ScopedAuditContext* audit = ScopedAuditContext::Current();
+  const bool attaches = audit != nullptr && !audit->attached();
+  if (attaches) audit->AttachTo(command);
+  absl::Status status = sequencer_->Execute(command);
+  if (attaches) audit->NoteRecordedCode(status.ok() ? command.result().code() : status.code());
+  return status;
 }
 
 absl::StatusOr<accounts::v1::Account> Core::ToAccount(

@@ -92,7 +92,11 @@ class GuardedCall {
     if (policy_ == nullptr || !policy_->mutating) return body();
     domain::ScopedAuditContext context([this, &facts] { return Record(facts); });
     absl::Status status = body();
-    if (!context.attached()) AppendSeparately(status, facts);
+    // Refused before any change, or failed in a later step than the one
+    // whose batch carries the record: the final result gets its own.
+    if (!context.attached() || context.recorded_code() != status.code()) {
+      AppendSeparately(status, facts);
+    }
     return status;
   }
 
