@@ -747,6 +747,54 @@ TEST_F(SecurityTest, PlaintextIsRefusedOffLoopback) {
               testing::StatusIs(absl::StatusCode::kFailedPrecondition));
 }
 
+// An approval commits its APPROVING mark (carrying the call's audit record)
+// before the ledger batch. When the ledger refuses the batch, the call
+// fails, the request goes back to pending, and the audit log says so: the
+// mark's record (OK) and one with the final code.
+TEST_F(SecurityTest, AnApprovalTheLedgerRefusesIsAuditedWithItsFinalCode) {
+  ledger::v1::RecordOutcomeRequest seed;
+  *seed.mutable_outcome() = testing::CourseOutcome(learner_account_, "seed-course");
+  seed.mutable_outcome()->set_code("SEED-COURSE");
+  ASSERT_OK(institution_a_->RecordOutcome(seed).status());
+  rules::v1::CreateConversionRequestRequest create;
+  create.set_request_id("audit-1");
+  create.set_account_number(learner_account_);
+  create.set_programme_id(kProgrammeA);
+  ASSERT_OK_AND_ASSIGN(auto request, learner_->rules.CreateConversionRequest(create));
+  accounts::v1::ChangeAccountStatusRequest freeze;
+  freeze.set_account_number(learner_account_);
+  freeze.set_reason("核对身份信息");
+  ASSERT_OK(operator_->FreezeAccount(freeze).status());
+
+  rules::v1::DecideConversionRequest approve;
+  approve.set_conversion_request_id(request.id());
+  approve.set_reason("核验无误");
+  EXPECT_THAT(institution_a_->rules.ApproveConversionRequest(approve),
+              testing::StatusIs(absl::StatusCode::kFailedPrecondition));
+  rules::v1::GetConversionRequestRequest get;
+  get.set_conversion_request_id(request.id());
+  ASSERT_OK_AND_ASSIGN(auto after, operator_->rules.GetConversionRequest(get));
+  EXPECT_EQ(after.status(), rules::v1::CONVERSION_STATUS_PENDING);
+
+  admin_v1::QueryAuditRequest query;
+  query.set_target(request.id());
+  ASSERT_OK_AND_ASSIGN(auto audit, operator_->QueryAudit(query));
+  std::vector<int> codes;
+  for (const admin_v1::AuditRecord& record : audit.records()) {
+    EXPECT_EQ(record.method(), Method("rules.v1.RulesService", "ApproveConversionRequest"));
+    codes.push_back(record.result_code());
+  }
+  EXPECT_THAT(codes, ::testing::ElementsAre(0, 9));  // OK, FAILED_PRECONDITION
+
+  // Once the account is open again the same request goes through, once.
+  ASSERT_OK(operator_->UnfreezeAccount(freeze).status());
+  ASSERT_OK_AND_ASSIGN(auto approved, institution_a_->rules.ApproveConversionRequest(approve));
+  EXPECT_EQ(approved.status(), rules::v1::CONVERSION_STATUS_APPROVED);
+  ASSERT_EQ(approved.conversion_entry_ids_size(), 1);
+  ASSERT_OK_AND_ASSIGN(auto again, institution_a_->rules.ApproveConversionRequest(approve));
+  EXPECT_EQ(again.conversion_entry_ids(0), approved.conversion_entry_ids(0));
+}
+
 TEST_F(SecurityTest, AllowedAndRefusedMutationsAreAudited) {
   accounts::v1::ChangeAccountStatusRequest freeze;
   freeze.set_account_number(other_account_);
