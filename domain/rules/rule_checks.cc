@@ -617,6 +617,31 @@ void CheckServerSetRuleFields(const rules_api::Rule& rule, absl::string_view pat
   if (rule.has_published_at()) violations.Add(FieldPath(path, "published_at"), kSetByServer);
 }
 
+// The matchers of a condition tree (groups past the depth limit are not
+// counted: they are refused anyway, and the count stays cheap).
+size_t CountMatchers(const rules_api::Condition& condition, int depth) {
+  if (depth > kMaxConditionDepth) return 0;
+  const google::protobuf::RepeatedPtrField<rules_api::Condition>* children = nullptr;
+  switch (condition.kind_case()) {
+    case rules_api::Condition::kMatch:
+      return 1;
+    case rules_api::Condition::kAllOf:
+      children = &condition.all_of().conditions();
+      break;
+    case rules_api::Condition::kAnyOf:
+      children = &condition.any_of().conditions();
+      break;
+    case rules_api::Condition::kKOf:
+      children = &condition.k_of().conditions();
+      break;
+    case rules_api::Condition::KIND_NOT_SET:
+      return 0;
+  }
+  size_t count = 0;
+  for (const rules_api::Condition& child : *children) count += CountMatchers(child, depth + 1);
+  return count;
+}
+
 void CheckRule(const rules_api::Rule& rule, absl::string_view path, const RuleContext& context,
                FirstSeen& rule_ids, FieldViolations& violations) {
   const std::string id_field = FieldPath(path, "id");
@@ -629,6 +654,15 @@ void CheckRule(const rules_api::Rule& rule, absl::string_view path, const RuleCo
   const std::string source_path = FieldPath(path, "source");
   if (rule.has_source()) {
     CheckCondition(rule.source(), source_path, 0, context, violations);
+    // Each matcher can take one entry, and a grant becomes one conversion
+    // entry naming at most kMaxSourceEntriesPerConversion sources.
+    if (const size_t matchers = CountMatchers(rule.source(), 0);
+        matchers > kMaxSourceEntriesPerConversion) {
+      violations.Add(source_path, absl::StrCat("has ", matchers, " matchers; at most ",
+                                               kMaxSourceEntriesPerConversion,
+                                               " (a conversion names at most that many "
+                                               "source entries)"));
+    }
   } else {
     violations.Add(source_path, "must be set");
   }

@@ -794,6 +794,30 @@ TEST(RuleChecksTest, ApplyRulesStopsAtTheDepthLimitOfADeepNest) {
   EXPECT_THAT(ReportOf(CheckApply(request)).fields, ElementsAre(NestedPath(6)));
 }
 
+// A rule needs at most one entry per matcher, and a conversion entry names
+// at most 50 sources: 50 matchers pass, 51 (in nested groups) do not.
+TEST(RuleChecksTest, ApplyRulesAllowsAtMostFiftyMatchersPerRule) {
+  auto rule_with = [](int groups, int per_group) {
+    rules_api::ApplyRulesRequest request = ValidApplyRequest();
+    request.mutable_rules(2)->mutable_source()->Clear();
+    rules_api::Group* outer = request.mutable_rules(2)->mutable_source()->mutable_all_of();
+    for (int g = 0; g < groups; ++g) {
+      rules_api::Group* inner = outer->add_conditions()->mutable_any_of();
+      for (int m = 0; m < per_group; ++m) {
+        inner->add_conditions()->mutable_match()->set_code(absl::StrCat("C", g, "-", m));
+      }
+    }
+    return request;
+  };
+  EXPECT_OK(CheckApply(rule_with(5, 10)));
+  rules_api::ApplyRulesRequest too_many = rule_with(3, 17);
+  const Reported reported = ReportOf(CheckApply(too_many));
+  EXPECT_THAT(reported.fields, ElementsAre("rules[2].source"));
+  EXPECT_THAT(reported.descriptions,
+              ElementsAre("has 51 matchers; at most 50 (a conversion names at most that many "
+                          "source entries)"));
+}
+
 TEST(RuleChecksTest, ApplyRulesReportsBadMatchers) {
   using R = rules_api::ApplyRulesRequest;
   const std::string certificate = kCertificateMatch;
