@@ -18,6 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
 #include "domain/crypto/primitives.h"
+#include "domain/limits.h"
 #include "domain/rules/frameworks.h"
 #include "domain/rules/grades.h"
 #include "domain/rules/milli.h"
@@ -270,6 +271,7 @@ class Evaluation {
   void TakeExistingGrants();
   void CountTowardCaps(const std::vector<uint64_t>& sources, int64_t credits);
   void TakeSource(uint64_t entry_id, const std::string& reason);
+  bool HasReversedSource(const ledger::v1::Entry& conversion) const;
 
   const std::vector<int>& Candidates(const CompiledMatcher& m) const;
   bool Identity(const CompiledMatcher& m, const Source& s) const;
@@ -353,6 +355,16 @@ void Evaluation::IndexSources() {
   in_use_.assign(sources_.size(), 0);
 }
 
+bool Evaluation::HasReversedSource(const ledger::v1::Entry& conversion) const {
+  for (uint64_t id : conversion.outcome().source_entry_ids()) {
+    auto it = source_index_.find(id);
+    if (it != source_index_.end() && sources_[it->second].entry->reversed_by_entry_id() != 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void Evaluation::TakeSource(uint64_t entry_id, const std::string& reason) {
   auto it = source_index_.find(entry_id);
   if (it != source_index_.end() && sources_[it->second].blocked.empty()) {
@@ -401,6 +413,10 @@ void Evaluation::TakeExistingGrants() {
   }
   for (const ledger::v1::Entry& entry : entries_) {
     if (!IsLive(entry, context_.as_of) || !IsConversionInto(entry, programme_)) continue;
+    // A conversion with a reversed source no longer counts (progress
+    // leaves it out too): its course, its other sources and its share of
+    // the caps are free for a conversion on other sources.
+    if (HasReversedSource(entry)) continue;
     const std::string reason = absl::StrCat("already converted in entry ", entry.entry_id());
     std::vector<uint64_t> sources(entry.outcome().source_entry_ids().begin(),
                                   entry.outcome().source_entry_ids().end());
@@ -559,6 +575,15 @@ bool Evaluation::CollectRate(const Node& node) {
     }
   }
   std::sort(assignment_.begin(), assignment_.end());
+  // The grant becomes one conversion entry, which names at most
+  // kMaxSourceEntriesPerConversion sources (else the ledger refuses the
+  // approval): the earliest entries are taken, the rest stay free.
+  if (assignment_.size() > kMaxSourceEntriesPerConversion) {
+    for (size_t i = kMaxSourceEntriesPerConversion; i < assignment_.size(); ++i) {
+      in_use_[assignment_[i]] = 0;
+    }
+    assignment_.resize(kMaxSourceEntriesPerConversion);
+  }
   return !assignment_.empty();
 }
 
@@ -727,6 +752,14 @@ void Evaluation::Grant(const CompiledRule& rule, rules_api::Proposal& proposal) 
     notes.push_back(absl::StrCat("capped from ", FormatMilli(credits), " to ",
                                  FormatMilli(rule.max_credits_milli), " credits by the rule"));
     credits = rule.max_credits_milli;
+  }
+  if (credits > kMaxCreditsMilliPerEntry) {
+    // Only a rate can get here (fixed credits are checked): one conversion
+    // entry carries at most this much, or the ledger refuses the approval.
+    notes.push_back(absl::StrCat("capped from ", FormatMilli(credits), " to ",
+                                 FormatMilli(kMaxCreditsMilliPerEntry),
+                                 " credits, the most one conversion entry carries"));
+    credits = kMaxCreditsMilliPerEntry;
   }
   std::string why;
   const int64_t allowed = ApplyCaps(source_ids, credits, notes, why);

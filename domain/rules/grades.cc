@@ -42,7 +42,7 @@ GradeValue ReadGrade(const common::v1::Grade& grade) {
     case common::v1::Grade::kLetter:
       value.graded = true;
       value.rank = LetterRank(grade.letter());
-      value.passed = value.rank.has_value() && *value.rank >= LetterRank("D").value_or(0);
+      value.passed = value.rank.has_value() && *value.rank >= kPassRank;
       break;
     case common::v1::Grade::kPassed:
       value.graded = true;

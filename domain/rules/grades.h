@@ -20,7 +20,7 @@ inline constexpr int64_t kPassScoreOutOf100Milli = 60'000;
 // ladder: 优秀 = A, 良好 = B, 中等 = C, 及格 = D, 不及格 = F. nullopt for a
 // letter we do not know.
 std::optional<int> LetterRank(absl::string_view letter);
-inline constexpr int kPassRank = 2;  // D
+inline constexpr int kPassRank = 3;  // D (D- is 2)
 
 // One entry's grade, reduced to what rules compare.
 struct GradeValue {

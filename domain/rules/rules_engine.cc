@@ -240,12 +240,24 @@ absl::StatusOr<rules_api::ApplyRulesResponse> RulesEngine::ApplyRules(
     const rules_api::ApplyRulesRequest& request, absl::string_view owner) {
   ASSIGN_OR_RETURN(std::optional<rules_api::Programme> programme,
                    reader_.Programme(request.programme_id()));
+  ASSIGN_OR_RETURN(std::vector<rules_api::Framework> frameworks, reader_.Frameworks());
   if (!programme) {
-    // Still report every bad field, against an empty programme.
-    RETURN_IF_ERROR(CheckApplyRules(request, rules_api::Programme(), {}));
+    // Still report every bad field. Grant targets cannot be judged without
+    // the programme: a stand-in that has every target the rules name lets
+    // them pass, so that a valid file for a mistyped programme id gets
+    // NOT_FOUND rather than "not a course of programme" on each grant.
+    rules_api::Programme stand_in;
+    stand_in.set_id(request.programme_id());
+    for (const rules_api::Rule& rule : request.rules()) {
+      if (rule.grant().target_case() == rules_api::Grant::kCourse) {
+        stand_in.add_courses()->set_code(rule.grant().course());
+      } else if (rule.grant().target_case() == rules_api::Grant::kCategory) {
+        stand_in.add_categories()->set_code(rule.grant().category());
+      }
+    }
+    RETURN_IF_ERROR(CheckApplyRules(request, stand_in, frameworks));
     return LoadProgramme(request.programme_id(), "programme_id").status();
   }
-  ASSIGN_OR_RETURN(std::vector<rules_api::Framework> frameworks, reader_.Frameworks());
   RETURN_IF_ERROR(CheckApplyRules(request, *programme, frameworks));
   // Compiling checks what the field checks cannot (crosswalks resolve).
   std::vector<rules_api::Rule> candidates(request.rules().begin(), request.rules().end());
@@ -566,6 +578,8 @@ absl::StatusOr<rules_api::ConversionRequest> RulesEngine::ApproveConversionReque
   stored.set_decided_by(std::string(actor));
   *stored.mutable_decided_at() = ToTimestamp(clock_.Now());
   stored.set_reason(request.reason());
+  ASSIGN_OR_RETURN(std::vector<ledger::v1::Outcome> outcomes, PlanConversionOutcomes(stored));
+  for (ledger::v1::Outcome& outcome : outcomes) *stored.add_conversion_outcomes() = std::move(outcome);
   RETURN_IF_ERROR(Change([&](UnitOfWork& work) -> absl::Status {
     ASSIGN_OR_RETURN(std::optional<rules_api::ConversionRequest> current, FindRequest(work, serial));
     if (!current || current->status() != rules_api::CONVERSION_STATUS_PENDING) {
@@ -577,21 +591,19 @@ absl::StatusOr<rules_api::ConversionRequest> RulesEngine::ApproveConversionReque
   return FinishApproval(serial, stored);
 }
 
-absl::StatusOr<rules_api::ConversionRequest> RulesEngine::FinishApproval(
-    uint64_t serial, const rules_api::ConversionRequest& request) {
+absl::StatusOr<std::vector<ledger::v1::Outcome>> RulesEngine::PlanConversionOutcomes(
+    const rules_api::ConversionRequest& request) const {
   ASSIGN_OR_RETURN(rules_api::Programme programme,
                    LoadProgramme(request.programme_id(), "programme_id"));
   ASSIGN_OR_RETURN(std::vector<rules_api::Rule> versions, reader_.Rules(programme.id()));
-  ledger::v1::RecordOutcomesRequest batch;
-  batch.set_institution_code(programme.institution_code());
-  batch.set_atomic(true);
   const common::v1::Date decided_on = ToDate(BankToday(FromTimestamp(request.decided_at())));
+  std::vector<ledger::v1::Outcome> outcomes;
   for (int i = 0; i < request.grants_size(); ++i) {
     const rules_api::ProposedGrant& grant = request.grants(i);
-    ledger::v1::Outcome* outcome = batch.add_outcomes();
-    outcome->set_request_id(absl::StrCat(request.id(), ".", i + 1));
-    outcome->set_account_number(request.account_number());
-    outcome->set_kind(common::v1::OUTCOME_KIND_CONVERSION);
+    ledger::v1::Outcome& outcome = outcomes.emplace_back();
+    outcome.set_request_id(absl::StrCat(request.id(), ".", i + 1));
+    outcome.set_account_number(request.account_number());
+    outcome.set_kind(common::v1::OUTCOME_KIND_CONVERSION);
     std::string title;
     for (const rules_api::Course& course : programme.courses()) {
       if (course.code() == grant.course()) title = course.title();
@@ -602,22 +614,34 @@ absl::StatusOr<rules_api::ConversionRequest> RulesEngine::FinishApproval(
                              " (converted)");
       }
     }
-    outcome->set_code(grant.course().empty() ? grant.category() : grant.course());
-    outcome->set_title(title.empty() ? outcome->code() : title);
-    outcome->set_credits_milli(grant.credits_milli());
-    outcome->set_framework_level(programme.framework_level());
-    *outcome->mutable_completion_date() = decided_on;
+    outcome.set_code(grant.course().empty() ? grant.category() : grant.course());
+    outcome.set_title(title.empty() ? outcome.code() : title);
+    outcome.set_credits_milli(grant.credits_milli());
+    outcome.set_framework_level(programme.framework_level());
+    *outcome.mutable_completion_date() = decided_on;
     // The evidence is the rule version itself: its digest ties the entry
     // to exactly the rule text that granted it.
     for (const rules_api::Rule& version : versions) {
       if (version.id() == grant.rule_id() && version.version() == grant.rule_version()) {
         std::string bytes;
         version.SerializeToString(&bytes);  // stable: stored bytes, one process
-        outcome->set_evidence_sha256(Sha256(bytes));
+        outcome.set_evidence_sha256(Sha256(bytes));
       }
     }
-    for (uint64_t source : grant.source_entry_ids()) outcome->add_source_entry_ids(source);
+    for (uint64_t source : grant.source_entry_ids()) outcome.add_source_entry_ids(source);
   }
+  return outcomes;
+}
+
+absl::StatusOr<rules_api::ConversionRequest> RulesEngine::FinishApproval(
+    uint64_t serial, const rules_api::ConversionRequest& request) {
+  ASSIGN_OR_RETURN(rules_api::Programme programme,
+                   LoadProgramme(request.programme_id(), "programme_id"));
+  ledger::v1::RecordOutcomesRequest batch;
+  batch.set_institution_code(programme.institution_code());
+  batch.set_atomic(true);
+  // Exactly what the APPROVING mark fixed: a retry replays, never differs.
+  *batch.mutable_outcomes() = request.conversion_outcomes();
   absl::StatusOr<ledger::v1::RecordOutcomesResponse> written = ledger_.RecordOutcomes(batch);
   if (!written.ok()) {
     if (IsFinalRefusal(written.status())) {
@@ -628,6 +652,7 @@ absl::StatusOr<rules_api::ConversionRequest> RulesEngine::FinishApproval(
       back.clear_decided_by();
       back.clear_decided_at();
       back.clear_reason();
+      back.clear_conversion_outcomes();
       RETURN_IF_ERROR(Change([&](UnitOfWork& work) -> absl::Status {
         PutMessage(work, Table::kConversions, RequestKey(serial), back);
         return absl::OkStatus();

@@ -109,6 +109,9 @@ class RulesEngine {
   // reversed; the ids newly flagged.
   absl::StatusOr<std::vector<std::string>> FlagReversed(
       absl::string_view account_number, const std::vector<ledger::v1::Entry>& entries);
+  // The conversion entries of an approved request, one per grant.
+  absl::StatusOr<std::vector<ledger::v1::Outcome>> PlanConversionOutcomes(
+      const rules_api::ConversionRequest& request) const;
   absl::StatusOr<rules_api::ConversionRequest> FinishApproval(
       uint64_t serial, const rules_api::ConversionRequest& request);
   absl::CivilDay Today() const;
