@@ -745,6 +745,9 @@ absl::StatusOr<rules_api::ListConversionRequestsResponse> RulesEngine::ListConve
     if (full() || scanned >= kMaxRowsScannedPerPage) break;
     if (serials.size() < static_cast<size_t>(kMaxPageSize)) return response;  // the end
   }
+  // No token when nothing follows (a page that happened to end full).
+  ASSIGN_OR_RETURN(std::vector<uint64_t> more, reader_.Serials(prefix, after, 1));
+  if (more.empty()) return response;
   response.set_next_page_token(RequestName(after));
   return response;
 }

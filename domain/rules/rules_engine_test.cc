@@ -1008,7 +1008,8 @@ TEST_F(RulesEngineTest, ListConversionRequestsFiltersAndPages) {
   list.set_programme_id(kProgrammeId);
   list.set_page_size(1);
   std::vector<std::string> ids;
-  for (int page = 0; page < 5; ++page) {
+  int pages = 0;
+  for (; pages < 5; ++pages) {
     ASSERT_OK_AND_ASSIGN(rules_api::ListConversionRequestsResponse listed,
                          engine().ListConversionRequests(list));
     ASSERT_LE(listed.requests_size(), 1);
@@ -1018,6 +1019,8 @@ TEST_F(RulesEngineTest, ListConversionRequestsFiltersAndPages) {
     list.set_page_token(listed.next_page_token());
   }
   EXPECT_THAT(ids, ElementsAre("CR-000001", "CR-000002"));
+  // The second page ends full with nothing after it: no token, no third page.
+  EXPECT_EQ(pages, 1);
 
   list.Clear();
   list.set_programme_id("CQGC-OTHER");
