@@ -63,8 +63,6 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/creditbank-security-e2e-XXXXXX")
 readonly WORK
 readonly PKI=$WORK/pki FOREIGN=$WORK/foreign-pki KEYS=$WORK/creditbank.keys
 readonly DATA=$WORK/data BACKUPS=$WORK/backups RESTORED=$WORK/restored
-OUT=$WORK/last.out  # stdout of the last `expect`
-ERR=$WORK/last.err  # its stderr
 SERVER_PID=""
 SERVER_LOG=""
 ADDRESS=""
@@ -72,6 +70,10 @@ LOG_COUNT=0
 readonly STARTED_AT=$SECONDS
 
 # ------------------------------------------------------------------ helpers
+
+# step, ok, fail, show_file, expect, must_contain, must_equal
+# shellcheck source=tests/e2e/lib.sh
+source "$HERE/lib.sh"
 
 cleanup() {
   local status=$?
@@ -96,30 +98,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-step() { printf '\n=== [%3d s] %s\n' $((SECONDS - STARTED_AT)) "$*"; }
-ok() { printf '  ok: %s\n' "$*"; }
 note() { printf '  NOTE: %s\n' "$*"; }
-fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
-
-show_file() {  # label file
-  printf -- '--- %s:\n' "$1" >&2
-  head -c 4000 "$2" >&2
-  printf '\n' >&2
-}
-
-# expect CODE COMMAND...: runs COMMAND (stdout to $OUT, stderr to $ERR) and
-# fails, showing both, unless it exits with CODE.
-expect() {
-  local want=$1 got=0
-  shift
-  "$@" >"$OUT" 2>"$ERR" || got=$?
-  if [[ $got -ne $want ]]; then
-    printf 'FAIL: exit code %d, want %d, from:\n  %s\n' "$got" "$want" "$(printf '%q ' "$@")" >&2
-    show_file stdout "$OUT"
-    show_file stderr "$ERR"
-    exit 1
-  fi
-}
 
 # expect_failure COMMAND...: like expect, but any non-zero exit code will
 # do; the code is left in $GOT.
@@ -134,18 +113,6 @@ expect_failure() {
   fi
 }
 
-# must_contain FILE TEXT...: every TEXT occurs in FILE.
-must_contain() {
-  local file=$1
-  shift
-  for text in "$@"; do
-    if ! grep -qF -- "$text" "$file"; then
-      show_file "$(basename "$file")" "$file"
-      fail "$(basename "$file") does not contain: $text"
-    fi
-  done
-}
-
 must_not_contain() {
   local file=$1
   shift
@@ -155,10 +122,6 @@ must_not_contain() {
       fail "$(basename "$file") contains: $text"
     fi
   done
-}
-
-must_equal() {  # what got want
-  [[ $2 == "$3" ]] || fail "$1: got '$2', want '$3'"
 }
 
 # json FILE dotted.path: a value from the first JSON object in FILE (lists

@@ -43,8 +43,6 @@ readonly PYTHON
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/creditbank-e2e-XXXXXX")
 readonly WORK DATA=$WORK/data KEYS=$WORK/creditbank.keys
-OUT=$WORK/last.out  # stdout and stderr of the last `expect`
-ERR=$WORK/last.err
 SERVER_PID=""
 IMPORT_PID=""
 WORKER_PIDS=()
@@ -53,6 +51,10 @@ SERVER_RUN=0
 readonly STARTED_AT=$SECONDS
 
 # ------------------------------------------------------------------ helpers
+
+# step, ok, fail, show_file, expect, must_contain, must_equal
+# shellcheck source=tests/e2e/lib.sh
+source "$HERE/lib.sh"
 
 cleanup() {
   local status=$?
@@ -80,46 +82,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-step() { printf '\n=== [%3d s] %s\n' $((SECONDS - STARTED_AT)) "$*"; }
-ok() { printf '  ok: %s\n' "$*"; }
-fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
-
-show_file() {  # label file
-  printf -- '--- %s:\n' "$1" >&2
-  head -c 4000 "$2" >&2
-  printf '\n' >&2
-}
-
-# expect CODE COMMAND...: runs COMMAND (stdout to $OUT, stderr to $ERR) and
-# fails, showing both, unless it exits with CODE.
-expect() {
-  local want=$1 got=0
-  shift
-  "$@" >"$OUT" 2>"$ERR" || got=$?
-  if [[ $got -ne $want ]]; then
-    printf 'FAIL: exit code %d, want %d, from:\n  %s\n' "$got" "$want" "$(printf '%q ' "$@")" >&2
-    show_file stdout "$OUT"
-    show_file stderr "$ERR"
-    exit 1
-  fi
-}
-
-# must_contain FILE TEXT...: every TEXT occurs in FILE.
-must_contain() {
-  local file=$1
-  shift
-  for text in "$@"; do
-    if ! grep -qF -- "$text" "$file"; then
-      show_file "$(basename "$file")" "$file"
-      fail "$(basename "$file") does not contain: $text"
-    fi
-  done
-}
-
-must_equal() {  # what got want
-  [[ $2 == "$3" ]] || fail "$1: got '$2', want '$3'"
-}
 
 cb() { "$CBCTL" --server "$ADDRESS" --timeout 30 "$@"; }
 data() { "$PYTHON" "$HERE/e2e_data.py" "$@"; }
