@@ -6,8 +6,10 @@
 // Request seeds are a selector byte (the RPC, as each target numbers them)
 // and a serialized request naming what FuzzCore seeds (fuzz_core.h): valid
 // requests that succeed, retries, and requests refused for each reason, so
-// the fuzzer starts from every branch of the checks. Re-run it when the
-// seeding or the protos change; the output is deterministic.
+// the fuzzer starts from every branch of the checks. Rule seeds (fuzz_rules)
+// are a bare serialized ApplyRulesRequest for the programme of
+// fuzz_rules_fixture.h. Re-run it when the seeding, the rules fixture or
+// the protos change; the output is deterministic.
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -21,6 +23,7 @@
 #include "domain/validation/dates.h"
 #include "domain/validation/identity.h"
 #include "tests/fuzz/fuzz_core.h"
+#include "tests/fuzz/fuzz_rules_fixture.h"
 
 namespace creditbank::fuzz {
 namespace {
@@ -452,6 +455,187 @@ void ValueSeeds() {
                       "9223372036854775807", "18446744073709551615"});
 }
 
+
+// ------------------------------------------------------------------ rules
+
+namespace rules_api = ::creditbank::rules::v1;
+
+rules_api::Rule NewRule(const std::string& id, absl::CivilDay from) {
+  rules_api::Rule rule;
+  rule.set_id(id);
+  *rule.mutable_effective_from() = domain::ToDate(from);
+  return rule;
+}
+
+rules_api::Matcher* Match(rules_api::Condition* condition) { return condition->mutable_match(); }
+
+rules_api::ApplyRulesRequest Rules(std::vector<rules_api::Rule> rules) {
+  rules_api::ApplyRulesRequest request;
+  request.set_programme_id(kRulesProgrammeId);
+  for (rules_api::Rule& rule : rules) *request.add_rules() = std::move(rule);
+  return request;
+}
+
+void RuleSeed(const std::string& name, const rules_api::ApplyRulesRequest& request) {
+  TextSeed("fuzz_rules", name, request.SerializeAsString());
+}
+
+// One seed per shape of rule the issue names, each matching entries of the
+// fixture's ledger (and near-missing others), so the fuzzer starts inside
+// the evaluator rather than at the checks' refusals.
+void RuleSeeds() {
+  const absl::CivilDay from(2020, 1, 1);
+
+  rules_api::Rule one = NewRule("CS201-EQ", from);
+  one.set_title("数据结构 ← 高职 CS201");
+  rules_api::Matcher* m = Match(one.mutable_source());
+  m->add_institution_codes(kRulesCollege);
+  m->set_code("CS201");
+  m->mutable_min_grade()->set_letter("B");
+  one.mutable_grant()->set_course("CS201");
+  RuleSeed("one_to_one", Rules({one}));
+
+  rules_api::Rule pair = NewRule("MATH-PAIR", from);
+  for (const char* code : {"MATH101", "MATH101A"}) {
+    m = Match(pair.mutable_source()->mutable_all_of()->add_conditions());
+    m->set_code(code);
+    m->mutable_min_grade()->set_score_milli(70'000);
+  }
+  pair.mutable_grant()->set_category("GEN");
+  pair.mutable_grant()->set_credits_milli(6'000);
+  rules_api::Rule math = NewRule("MATH101-EQ", from);  // MATH101 is earned: a near miss
+  Match(math.mutable_source())->set_code("MATH101");
+  math.mutable_grant()->set_course("MATH101");
+  RuleSeed("all_of_min_score", Rules({pair, math}));
+
+  rules_api::Rule prefixes = NewRule("CS101-ANY", from);
+  for (const char* prefix : {"CS10", "CS1", "CS"}) {
+    m = Match(prefixes.mutable_source()->mutable_any_of()->add_conditions());
+    m->set_code_prefix(prefix);
+    m->mutable_min_grade()->set_pass(true);
+  }
+  prefixes.mutable_grant()->set_course("CS101");
+  RuleSeed("any_of_prefixes", Rules({prefixes}));
+
+  rules_api::Rule nested = NewRule("CS301-2OF3", from);
+  rules_api::KOfGroup* k_of = nested.mutable_source()->mutable_k_of();
+  k_of->set_k(2);
+  m = Match(k_of->add_conditions());
+  m->set_code("CS301");
+  m->mutable_min_grade()->set_letter("C");
+  rules_api::Group* all_of = k_of->add_conditions()->mutable_all_of();
+  Match(all_of->add_conditions())->set_code_prefix("SE4");
+  Match(all_of->add_conditions())->set_code("CS201");
+  rules_api::Group* any_of = k_of->add_conditions()->mutable_any_of();
+  m = Match(any_of->add_conditions());
+  m->set_kind(common::OUTCOME_KIND_EXAM);
+  m->set_code_prefix("NCRE");
+  Match(any_of->add_conditions())->set_code("1X-WEB-M");
+  nested.mutable_grant()->set_course("CS301");
+  RuleSeed("k_of_nested", Rules({nested}));
+
+  rules_api::Rule rate = NewRule("TRAINING-RATE", from);
+  m = Match(rate.mutable_source());
+  m->set_kind(common::OUTCOME_KIND_TRAINING_HOURS);
+  m->add_institution_codes(kRulesTrainer);
+  rate.mutable_grant()->set_category("ELE");
+  rate.mutable_grant()->set_hours_per_credit(16);
+  rate.mutable_grant()->set_max_credits_milli(4'000);
+  rules_api::Rule rate_course = NewRule("PY-RATE", from);
+  Match(rate_course.mutable_source())->set_code_prefix("TRN-PY");
+  rate_course.mutable_grant()->set_course("ELE-PY");
+  rate_course.mutable_grant()->set_hours_per_credit(36);
+  rate_course.set_priority(1);
+  RuleSeed("rate_grant", Rules({rate, rate_course}));
+
+  rules_api::Rule recent = NewRule("BIGDATA-RECENT", from);
+  m = Match(recent.mutable_source());
+  m->set_kind(common::OUTCOME_KIND_CERTIFICATE);
+  m->set_code_prefix("1X-BIGDATA");
+  m->set_within_years(5);
+  recent.mutable_grant()->set_course("ELE-PY");
+  rules_api::Rule old = NewRule("SE401-RECENT", from);  // the college's SE401 is from 2015
+  m = Match(old.mutable_source());
+  m->set_code("SE401");
+  m->set_within_years(10);
+  old.mutable_grant()->set_course("SE401");
+  RuleSeed("recency_window", Rules({recent, old}));
+
+  rules_api::Rule eqf = NewRule("ENG-EQF6", from);
+  m = Match(eqf.mutable_source());
+  m->set_kind(common::OUTCOME_KIND_COURSE_CREDIT);
+  m->set_sector(common::SECTOR_GENERAL_HIGHER);
+  m->set_code_prefix("ENG");
+  m->mutable_min_level()->set_framework("eqf");
+  m->mutable_min_level()->set_level(6);
+  eqf.mutable_grant()->set_category("GEN");
+  eqf.mutable_grant()->set_credits_milli(2'000);
+  rules_api::Rule bank = NewRule("CERT-L5", from);
+  m = Match(bank.mutable_source());
+  m->set_sector(common::SECTOR_CERTIFYING_BODY);
+  m->mutable_min_level()->set_level(5);
+  bank.mutable_grant()->set_category("ELE");
+  bank.mutable_grant()->set_credits_milli(1'500);
+  RuleSeed("level_bounds", Rules({eqf, bank}));
+
+  // Category grants whose credits the rule's cap and the programme's caps
+  // cut: prior learning worth 100 credits, exams, everything with hours.
+  rules_api::Rule prior = NewRule("PRIOR-MAJ", from);
+  Match(prior.mutable_source())->set_kind(common::OUTCOME_KIND_PRIOR_LEARNING);
+  prior.mutable_grant()->set_category("MAJ");
+  prior.mutable_grant()->set_credits_milli(100'000);
+  rules_api::Rule exams = NewRule("EXAM-ELE", from);
+  m = Match(exams.mutable_source());
+  m->add_institution_codes(kRulesExamBoard);
+  m->set_kind(common::OUTCOME_KIND_EXAM);
+  m->mutable_min_grade()->set_pass(true);
+  exams.mutable_grant()->set_category("ELE");
+  exams.mutable_grant()->set_credits_milli(3'000);
+  exams.mutable_grant()->set_max_credits_milli(2'000);
+  exams.set_priority(2);
+  rules_api::Rule hours = NewRule("ALL-HOURS", from);
+  for (common::OutcomeKind kind :
+       {common::OUTCOME_KIND_COURSE_CREDIT, common::OUTCOME_KIND_TRAINING_HOURS,
+        common::OUTCOME_KIND_CERTIFICATE}) {
+    Match(hours.mutable_source()->mutable_any_of()->add_conditions())->set_kind(kind);
+  }
+  hours.mutable_grant()->set_category("MAJ");
+  hours.mutable_grant()->set_hours_per_credit(20);
+  hours.set_priority(3);
+  RuleSeed("category_caps", Rules({prior, exams, hours}));
+
+  // Versions and windows: one rule retired before the evaluation date, one
+  // not yet in force, two of equal priority (id order decides).
+  rules_api::Rule retired = one;
+  retired.set_id("CS201-OLD");
+  *retired.mutable_effective_to() = domain::ToDate(absl::CivilDay(2025, 12, 31));
+  rules_api::Rule future = one;
+  future.set_id("CS201-NEXT");
+  *future.mutable_effective_from() = domain::ToDate(absl::CivilDay(2027, 2, 1));
+  rules_api::Rule twin = one;
+  twin.set_id("CS201-B");
+  twin.mutable_source()->mutable_match()->clear_institution_codes();
+  RuleSeed("windows_and_order", Rules({retired, future, one, twin}));
+
+  // Refused: a programme that is not the fixture's, bad fields.
+  rules_api::ApplyRulesRequest refused = Rules({one});
+  refused.set_programme_id("OTHER-PROGRAMME");
+  RuleSeed("other_programme", refused);
+  rules_api::Rule bad = NewRule("bad id!", absl::CivilDay(2026, 2, 30));
+  Match(bad.mutable_source());
+  bad.mutable_grant()->set_course("NOPE");
+  bad.mutable_grant()->set_hours_per_credit(5000);
+  bad.set_version(3);
+  RuleSeed("invalid_fields", Rules({bad}));
+
+  WriteDictionary("fuzz_rules",
+                  {kRulesProgrammeId, kRulesProgrammeInstitution, kRulesUniversity, kRulesCollege,
+                   kRulesOldUniversity, kRulesCertifier, kRulesExamBoard, kRulesTrainer, "GEN",
+                   "MAJ", "ELE", "MATH101", "MATH1", "ENG101", "ENG1", "CS101", "CS1", "CS201",
+                   "CS301", "SE401", "ELE-PY", "1X-BIGDATA", "1X-WEB-M", "CET", "NCRE", "TRN-",
+                   "TRN-PY", "PL-", "eqf", "cn-ncb", "A+", "B", "D-", "及格", "不及格"});
+}
+
 }  // namespace
 }  // namespace creditbank::fuzz
 
@@ -466,7 +650,7 @@ int main(int argc, char** argv) {
   // hand (fuzz_learner_token's tokens are signed with its fixed test key).
   for (const char* target : {"fuzz_ledger_requests", "fuzz_accounts_requests",
                              "fuzz_institutions_requests", "fuzz_csv_import",
-                             "fuzz_text_validation", "fuzz_value_parsers"}) {
+                             "fuzz_text_validation", "fuzz_value_parsers", "fuzz_rules"}) {
     std::filesystem::remove_all(root / "corpus" / target);
     std::filesystem::remove(root / "dict" / (std::string(target) + ".dict"));
   }
@@ -477,6 +661,7 @@ int main(int argc, char** argv) {
   CsvSeeds();
   TextSeeds();
   ValueSeeds();
+  RuleSeeds();
   std::printf("seed corpora and dictionaries written under %s\n", root.c_str());
   return 0;
 }
