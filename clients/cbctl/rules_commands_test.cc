@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "clients/cbctl/cli.h"
+#include "clients/cbctl/cli_test_support.h"
 #include "clients/cbctl/exit_codes.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -18,22 +19,8 @@ namespace {
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 
-struct Result {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
-
-Result Cbctl(const std::vector<std::string>& args) {
-  std::ostringstream out;
-  std::ostringstream err;
-  // Port 1 on loopback: nothing listens there, so a command that reaches
-  // the network fails with exit 3, not 2.
-  std::vector<std::string> with_server = {"--server=127.0.0.1:1", "--timeout=2"};
-  with_server.insert(with_server.end(), args.begin(), args.end());
-  const int code = RunCbctl(with_server, out, err, false);
-  return {code, out.str(), err.str()};
-}
+using cli_testing::Cbctl;
+using cli_testing::Result;
 
 std::string Joined(const std::vector<std::string>& args) {
   std::string joined;

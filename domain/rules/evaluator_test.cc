@@ -63,22 +63,8 @@ constexpr char kOpenUniversity[] = "4150051234";  // 重庆开放大学
 constexpr char kWebCert[] = "1X-WEB-FE-M";
 constexpr absl::CivilDay kToday(2026, 7, 1);
 
-void AddCategory(rules_api::Programme& programme, const std::string& code, const std::string& name,
-                 int64_t min_credits_milli) {
-  rules_api::Category* category = programme.add_categories();
-  category->set_code(code);
-  category->set_name(name);
-  category->set_min_credits_milli(min_credits_milli);
-}
-
-void AddCourse(rules_api::Programme& programme, const std::string& code, const std::string& title,
-               const std::string& category, int64_t credits_milli) {
-  rules_api::Course* course = programme.add_courses();
-  course->set_code(code);
-  course->set_title(title);
-  course->set_category(category);
-  course->set_credits_milli(credits_milli);
-}
+using ::creditbank::testing::AddCategory;
+using ::creditbank::testing::AddCourse;
 
 // A three-year vocational programme (专科, bank level 5), no caps.
 rules_api::Programme VocationalProgramme() {

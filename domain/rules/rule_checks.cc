@@ -14,6 +14,7 @@
 #include "absl/time/civil_time.h"
 #include "domain/errors.h"
 #include "domain/limits.h"
+#include "domain/rules/conditions.h"
 #include "domain/request_checks.h"
 #include "domain/rules/frameworks.h"
 #include "domain/validation/dates.h"
@@ -621,24 +622,11 @@ void CheckServerSetRuleFields(const rules_api::Rule& rule, absl::string_view pat
 // counted: they are refused anyway, and the count stays cheap).
 size_t CountMatchers(const rules_api::Condition& condition, int depth) {
   if (depth > kMaxConditionDepth) return 0;
-  const google::protobuf::RepeatedPtrField<rules_api::Condition>* children = nullptr;
-  switch (condition.kind_case()) {
-    case rules_api::Condition::kMatch:
-      return 1;
-    case rules_api::Condition::kAllOf:
-      children = &condition.all_of().conditions();
-      break;
-    case rules_api::Condition::kAnyOf:
-      children = &condition.any_of().conditions();
-      break;
-    case rules_api::Condition::kKOf:
-      children = &condition.k_of().conditions();
-      break;
-    case rules_api::Condition::KIND_NOT_SET:
-      return 0;
-  }
+  if (condition.kind_case() == rules_api::Condition::kMatch) return 1;
   size_t count = 0;
-  for (const rules_api::Condition& child : *children) count += CountMatchers(child, depth + 1);
+  if (const auto* children = GroupConditions(condition)) {
+    for (const rules_api::Condition& child : *children) count += CountMatchers(child, depth + 1);
+  }
   return count;
 }
 

@@ -17,6 +17,7 @@
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
 #include "tests/testing/error_matchers.h"
+#include "tests/testing/rule_builders.h"
 
 namespace creditbank::domain::rules {
 namespace {
@@ -140,22 +141,8 @@ rules_api::PutFrameworkRequest ValidFrameworkRequest() {
   return request;
 }
 
-void AddCategory(rules_api::Programme& programme, const std::string& code,
-                 const std::string& name, int64_t min_credits_milli) {
-  rules_api::Category* category = programme.add_categories();
-  category->set_code(code);
-  category->set_name(name);
-  category->set_min_credits_milli(min_credits_milli);
-}
-
-void AddCourse(rules_api::Programme& programme, const std::string& code, const std::string& title,
-               const std::string& category, int64_t credits_milli) {
-  rules_api::Course* course = programme.add_courses();
-  course->set_code(code);
-  course->set_title(title);
-  course->set_category(category);
-  course->set_credits_milli(credits_milli);
-}
+using ::creditbank::testing::AddCategory;
+using ::creditbank::testing::AddCourse;
 
 // 软件技术 (higher vocational diploma, bank level 5): 120 credits.
 rules_api::Programme SoftwareProgramme() {

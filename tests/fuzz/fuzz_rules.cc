@@ -46,6 +46,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "domain/limits.h"
+#include "domain/rules/conditions.h"
 #include "domain/rules/evaluator.h"
 #include "domain/rules/frameworks.h"
 #include "domain/rules/progress.h"
@@ -240,22 +241,11 @@ bool Accepts(const rules_api::Matcher& m, const Entry& entry, absl::CivilDay as_
 
 bool AnyLeafAccepts(const rules_api::Condition& condition, const Entry& entry,
                     absl::CivilDay as_of) {
-  const google::protobuf::RepeatedPtrField<rules_api::Condition>* children = nullptr;
-  switch (condition.kind_case()) {
-    case rules_api::Condition::kMatch:
-      return Accepts(condition.match(), entry, as_of);
-    case rules_api::Condition::kAllOf:
-      children = &condition.all_of().conditions();
-      break;
-    case rules_api::Condition::kAnyOf:
-      children = &condition.any_of().conditions();
-      break;
-    case rules_api::Condition::kKOf:
-      children = &condition.k_of().conditions();
-      break;
-    case rules_api::Condition::KIND_NOT_SET:
-      return false;
+  if (condition.kind_case() == rules_api::Condition::kMatch) {
+    return Accepts(condition.match(), entry, as_of);
   }
+  const auto* children = domain::rules::GroupConditions(condition);
+  if (children == nullptr) return false;
   return std::any_of(children->begin(), children->end(), [&](const rules_api::Condition& child) {
     return AnyLeafAccepts(child, entry, as_of);
   });

@@ -29,6 +29,24 @@ namespace rules_api = ::creditbank::rules::v1;
 // the evaluator only copies it).
 inline constexpr char kTestAccount[] = "6217000000000014";
 
+inline void AddCategory(rules_api::Programme& programme, const std::string& code,
+                        const std::string& name, int64_t min_credits_milli) {
+  rules_api::Category* category = programme.add_categories();
+  category->set_code(code);
+  category->set_name(name);
+  category->set_min_credits_milli(min_credits_milli);
+}
+
+inline void AddCourse(rules_api::Programme& programme, const std::string& code,
+                      const std::string& title, const std::string& category,
+                      int64_t credits_milli) {
+  rules_api::Course* course = programme.add_courses();
+  course->set_code(code);
+  course->set_title(title);
+  course->set_category(category);
+  course->set_credits_milli(credits_milli);
+}
+
 inline common::v1::Date Day(int year, int month, int day) {
   return domain::ToDate(absl::CivilDay(year, month, day));
 }
