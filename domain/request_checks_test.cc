@@ -25,31 +25,13 @@ using ::testing::IsEmpty;
 const absl::CivilDay kToday(2026, 7, 1);
 constexpr char kAccount[] = "6217000000000014";
 
-std::string Repeat(const std::string& text, int times) {
-  std::string out;
-  for (int i = 0; i < times; ++i) out += text;
-  return out;
-}
+using ::creditbank::testing::Repeat;
 
-struct Reported {
-  std::vector<std::string> fields;
-  std::vector<std::string> descriptions;
-};
+using ::creditbank::testing::Reported;
 
 // The fields and descriptions `violations` would report, in order.
 Reported ReportOf(const FieldViolations& violations) {
-  Reported reported;
-  const absl::Status status = violations.ToStatus();
-  reported.fields = ErrorFields(status);
-  absl::optional<absl::Cord> payload = status.GetPayload(kBadRequestTypeUrl);
-  if (payload) {
-    google::rpc::BadRequest bad_request;
-    bad_request.ParseFromString(std::string(*payload));
-    for (const auto& violation : bad_request.field_violations()) {
-      reported.descriptions.push_back(violation.description());
-    }
-  }
-  return reported;
+  return ::creditbank::testing::ReportOf(violations.ToStatus());
 }
 
 common::Date MakeDate(int year, int month, int day) {

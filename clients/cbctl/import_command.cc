@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "clients/cbctl/commands.h"
+#include "clients/cbctl/file_reader.h"
 #include "clients/cbctl/grpc_chunk_stream.h"
 #include "clients/cbctl/import_runner.h"
 #include "clients/cbctl/progress_bar.h"
@@ -19,7 +20,6 @@ namespace {
 // Files are read whole (the import reads them twice); a term-end upload
 // of a million rows is about 200 MiB.
 constexpr size_t kMaxImportFileBytes = size_t{1} << 30;
-constexpr size_t kReadChunkBytes = size_t{1} << 16;
 
 struct ImportFlags {
   std::string institution;
@@ -28,24 +28,8 @@ struct ImportFlags {
   bool dry_run = false;
 };
 
-// Reads in chunks rather than by the size the file claims, so pipes such
-// as /dev/stdin work too, and the limit holds whatever the source.
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot open ", path));
-  std::string bytes;
-  std::vector<char> buffer(kReadChunkBytes);
-  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) ||
-         in.gcount() > 0) {
-    const size_t got = static_cast<size_t>(in.gcount());
-    if (bytes.size() + got > kMaxImportFileBytes) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          path, " is larger than ", kMaxImportFileBytes >> 20, " MiB; split it into parts"));
-    }
-    bytes.append(buffer.data(), got);
-  }
-  if (in.bad()) return absl::DataLossError(absl::StrCat("cannot read ", path));
-  return bytes;
+  return ReadWholeFile(path, kMaxImportFileBytes, "; split it into parts");
 }
 
 // Problems go to stderr as they come (above the progress bar), and are

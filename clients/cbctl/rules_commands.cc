@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "clients/cbctl/commands.h"
+#include "clients/cbctl/file_reader.h"
 #include "clients/cbctl/flag_values.h"
 #include "clients/cbctl/rules_views.h"
 #include "clients/cbctl/value_parsers.h"
@@ -21,7 +22,6 @@ namespace rules_v1 = ::creditbank::rules::v1;
 // A rule file of 1,000 rules is well under 1 MiB; anything much larger is
 // not a rule file.
 constexpr size_t kMaxJsonFileBytes = size_t{16} << 20;
-constexpr size_t kReadChunkBytes = size_t{1} << 16;
 
 struct RulesFlags {
   std::string file;
@@ -43,23 +43,8 @@ struct RulesFlags {
   bool all_pages = false;
 };
 
-// Reads in chunks rather than by the size the file claims, so /dev/stdin
-// works too and the limit holds whatever the source.
 absl::StatusOr<std::string> ReadSmallFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot open ", path));
-  std::string bytes;
-  std::vector<char> buffer(kReadChunkBytes);
-  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) ||
-         in.gcount() > 0) {
-    bytes.append(buffer.data(), static_cast<size_t>(in.gcount()));
-    if (bytes.size() > kMaxJsonFileBytes) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, " is larger than ", kMaxJsonFileBytes >> 20, " MiB"));
-    }
-  }
-  if (in.bad()) return absl::DataLossError(absl::StrCat("cannot read ", path));
-  return bytes;
+  return ReadWholeFile(path, kMaxJsonFileBytes);
 }
 
 // Fills `message` from the JSON file `path`; false (after saying why on

@@ -33,30 +33,10 @@ constexpr char kCollege[] = "4150013588";         // 重庆工程职业技术学
 constexpr char kOpenUniversity[] = "4150051234";  // 重庆开放大学
 constexpr char kGbkBytes[] = "\xb8\xdf\xb5\xc8\xca\xfd\xd1\xa7";  // 高等数学 in GBK
 
-std::string Repeat(const std::string& text, int times) {
-  std::string out;
-  for (int i = 0; i < times; ++i) out += text;
-  return out;
-}
+using ::creditbank::testing::Repeat;
 
-struct Reported {
-  std::vector<std::string> fields;
-  std::vector<std::string> descriptions;
-};
-
-Reported ReportOf(const absl::Status& status) {
-  Reported reported;
-  reported.fields = ErrorFields(status);
-  absl::optional<absl::Cord> payload = status.GetPayload(kBadRequestTypeUrl);
-  if (payload) {
-    google::rpc::BadRequest bad_request;
-    bad_request.ParseFromString(std::string(*payload));
-    for (const auto& violation : bad_request.field_violations()) {
-      reported.descriptions.push_back(violation.description());
-    }
-  }
-  return reported;
-}
+using ::creditbank::testing::ReportOf;
+using ::creditbank::testing::Reported;
 
 template <typename Request>
 struct Case {

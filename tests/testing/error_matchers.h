@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "domain/errors.h"
+#include "google/rpc/error_details.pb.h"
 #include "tests/testing/status_matchers.h"
 
 namespace creditbank::testing {
@@ -33,6 +34,31 @@ MATCHER_P(HasReason, reason, "has error reason " + std::string(reason)) {
   const absl::Status& status = GetStatus(arg);
   *result_listener << "status is " << status.ToString();
   return domain::ErrorReason(status) == reason;
+}
+
+// The field paths and descriptions a status's BadRequest reports, in order.
+struct Reported {
+  std::vector<std::string> fields;
+  std::vector<std::string> descriptions;
+};
+inline Reported ReportOf(const absl::Status& status) {
+  Reported reported;
+  reported.fields = domain::ErrorFields(status);
+  if (absl::optional<absl::Cord> payload = status.GetPayload(domain::kBadRequestTypeUrl)) {
+    google::rpc::BadRequest bad_request;
+    bad_request.ParseFromString(std::string(*payload));
+    for (const auto& violation : bad_request.field_violations()) {
+      reported.descriptions.push_back(violation.description());
+    }
+  }
+  return reported;
+}
+
+// A string `times` times over (for limits on lengths).
+inline std::string Repeat(const std::string& text, int times) {
+  std::string out;
+  for (int i = 0; i < times; ++i) out += text;
+  return out;
 }
 
 }  // namespace creditbank::testing
