@@ -154,6 +154,7 @@ ok "a bad rule file is refused with the bad field's path"
 step "evaluate, request, approve"
 expect 0 rules evaluate --account "$ACCOUNT" --programme "$PROGRAMME"
 must_contain "$OUT" "1X-WEB-FE-M" "WEB101" "COMMUNITY-HOURS"
+sed 's/^/    | /' "$OUT"  # the readable explanation, for the log
 expect 0 rules --json evaluate --account "$ACCOUNT" --programme "$PROGRAMME"
 must_equal "grant 1 sources" "$(json_get "$OUT" 'grants[0].source_entry_ids')" "[\"$CERTIFICATE_ENTRY\"]"
 must_equal "grant 2 credits (81 h / 18 = 4.5, capped at 4)" "$(json_get "$OUT" 'grants[1].credits_milli')" 4000
