@@ -3,7 +3,7 @@
 #include <chrono>
 
 #include "grpcpp/client_context.h"
-#include "services/status_conversion.h"
+#include "services/unary_call.h"
 
 namespace creditbank::services {
 
@@ -23,20 +23,14 @@ GrpcCoreClient::GrpcCoreClient(std::shared_ptr<grpc::Channel> channel, absl::Dur
       admin_(admin_v1::AdminService::NewStub(channel)) {}
 
 void GrpcCoreClient::AddCredentials(grpc::ClientContext& context) const {
-  if (!bearer_token_.empty()) context.AddMetadata("authorization", "Bearer " + bearer_token_);
+  AddBearerToken(bearer_token_, context);
 }
 
 template <typename Stub, typename Request, typename Response>
 absl::StatusOr<Response> GrpcCoreClient::Call(
     Stub& stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
     const Request& request) {
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
-  AddCredentials(context);
-  Response response;
-  grpc::Status status = (stub.*method)(&context, request, &response);
-  if (!status.ok()) return FromGrpcStatus(status);
-  return response;
+  return UnaryCall(deadline_, bearer_token_, stub, method, request);
 }
 
 absl::StatusOr<accounts_v1::OpenAccountResponse> GrpcCoreClient::OpenAccount(

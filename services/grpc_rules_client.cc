@@ -1,9 +1,8 @@
 #include "services/grpc_rules_client.h"
 
-#include <chrono>
 #include <utility>
 
-#include "services/status_conversion.h"
+#include "services/unary_call.h"
 
 namespace creditbank::services {
 
@@ -20,13 +19,7 @@ template <typename Request, typename Response>
 absl::StatusOr<Response> GrpcRulesClient::Call(
     grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
     const Request& request) {
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
-  if (!bearer_token_.empty()) context.AddMetadata("authorization", "Bearer " + bearer_token_);
-  Response response;
-  grpc::Status status = (stub_.get()->*method)(&context, request, &response);
-  if (!status.ok()) return FromGrpcStatus(status);
-  return response;
+  return UnaryCall(deadline_, bearer_token_, *stub_, method, request);
 }
 
 absl::StatusOr<rules_v1::Framework> GrpcRulesClient::PutFramework(
