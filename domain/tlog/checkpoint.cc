@@ -102,7 +102,9 @@ uint32_t NoteKeyId(absl::string_view name, absl::string_view public_key) {
 }
 
 absl::StatusOr<NoteVerifierKey> ParseNoteVerifierKey(absl::string_view text) {
-  std::vector<absl::string_view> parts = absl::StrSplit(text, '+');
+  // The name and the key id hold no '+'; the base64 key may (as Go's
+  // note.NewVerifier, cut at the first two).
+  std::vector<absl::string_view> parts = absl::StrSplit(text, absl::MaxSplits('+', 2));
   if (parts.size() != 3) {
     return absl::InvalidArgumentError("a note verifier key is name+keyid+base64key");
   }

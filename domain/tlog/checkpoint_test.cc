@@ -5,6 +5,7 @@
 // Ed25519 is deterministic, so the bytes are fixed).
 #include "domain/tlog/checkpoint.h"
 
+#include <algorithm>
 #include <string>
 
 #include "absl/strings/escaping.h"
@@ -132,6 +133,26 @@ TEST(CheckpointTest, VerifierKeysAreCheckedWhole) {
               StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(NoteSigner::Create(kOrigin, "short").status(),
               StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+// A key whose base64 holds '+' (about half of all keys): the name and key
+// id end at the first two, the rest is the key. (Found when random keys
+// failed to parse now and then.)
+TEST(CheckpointTest, VerifierKeysWithAPlusInTheirBase64Parse) {
+  int found = 0;
+  for (int seed_byte = 0; seed_byte < 64 && found < 3; ++seed_byte) {
+    ASSERT_OK_AND_ASSIGN(NoteSigner signer,
+                         NoteSigner::Create(kOrigin, std::string(32, static_cast<char>(seed_byte))));
+    const std::string text = FormatNoteVerifierKey(signer.verifier_key());
+    if (std::count(text.begin(), text.end(), '+') <= 2) continue;
+    ++found;
+    ASSERT_OK_AND_ASSIGN(NoteVerifierKey parsed, ParseNoteVerifierKey(text));
+    EXPECT_EQ(parsed.public_key, signer.verifier_key().public_key) << text;
+    EXPECT_EQ(parsed.key_id, signer.verifier_key().key_id);
+    // A '+' in the name is still refused.
+    EXPECT_THAT(ParseNoteVerifierKey("a+" + text), StatusIs(absl::StatusCode::kInvalidArgument));
+  }
+  EXPECT_EQ(found, 3);
 }
 
 TEST(Ed25519Test, RandomKeysSignAndVerify) {
