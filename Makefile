@@ -20,7 +20,7 @@ DEB_PACKAGES := cmake ninja-build g++ make pkg-config \
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
   librocksdb-dev libssl-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev \
   libcli11-dev nlohmann-json3-dev libspdlog-dev libgoogle-common-protos-java \
-  rocksdb-tools openssl python3 clang-14 libclang-rt-14-dev
+  rocksdb-tools openssl python3 python3-jwt python3-cryptography clang-14 libclang-rt-14-dev
 
 .PHONY: deps configure build build-all run test test-sanitize fuzz-smoke bench clean
 

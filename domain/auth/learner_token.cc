@@ -2,17 +2,16 @@
 
 #include <cstdint>
 #include <optional>
-#include <set>
 #include <utility>
-#include <vector>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "domain/crypto/key_ring.h"
 #include "domain/crypto/primitives.h"
 #include "domain/errors.h"
+#include "domain/jose/base64url.h"
+#include "domain/jose/strict_json.h"
 #include "domain/validation/identity.h"
 #include "nlohmann/json.hpp"
 
@@ -31,66 +30,14 @@ absl::Status Refused(absl::string_view reason) {
   return absl::UnauthenticatedError(absl::StrCat("learner token refused: ", reason));
 }
 
-// Strict base64url (RFC 4648 §5) without padding, as JWS requires:
-// '=' or any character outside the URL-safe alphabet is refused before
-// absl sees it (absl would accept padding and the standard alphabet), and
-// so is a non-canonical spelling (unused low bits set in the last
-// character), so one token has exactly one spelling.
+// Strict base64url and duplicate-refusing JSON objects (domain/jose/):
+// one token has exactly one spelling, and no two parsers can disagree
+// about which of two "alg" members counts.
 std::optional<std::string> DecodeBase64Url(absl::string_view text) {
-  for (char c : text) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') {
-      return std::nullopt;
-    }
-  }
-  std::string decoded;
-  if (text.size() % 4 == 1 || !absl::WebSafeBase64Unescape(text, &decoded) ||
-      absl::WebSafeBase64Escape(decoded) != text) {
-    return std::nullopt;
-  }
-  return decoded;
+  return jose::Base64UrlDecode(text);
 }
-
-// A JSON object with no member name repeated at any level. RFC 7515 §5.2
-// lets a verifier refuse duplicates; accepting them would let two parsers
-// that keep different duplicates disagree about the same token. Never
-// throws: parse errors come back as nullopt.
 std::optional<Json> ParseJsonObject(absl::string_view text) {
-  // nlohmann's lexer takes a NUL byte for the end of the input, so
-  // "{...}\0anything" would parse as the object alone. JSON text never
-  // holds a raw NUL (RFC 8259 §7), so refuse it outright.
-  if (text.find('\0') != absl::string_view::npos) return std::nullopt;
-  std::vector<std::set<std::string>> member_names;  // one set per open container
-  bool duplicate = false;
-  const Json::parser_callback_t callback = [&](int /*depth*/, Json::parse_event_t event,
-                                               Json& parsed) {
-    switch (event) {
-      case Json::parse_event_t::object_start:
-      case Json::parse_event_t::array_start:
-        member_names.emplace_back();
-        break;
-      case Json::parse_event_t::object_end:
-      case Json::parse_event_t::array_end:
-        if (!member_names.empty()) member_names.pop_back();
-        break;
-      case Json::parse_event_t::key:
-        if (!member_names.empty() && parsed.is_string() &&
-            !member_names.back().insert(parsed.get<std::string>()).second) {
-          duplicate = true;
-        }
-        break;
-      case Json::parse_event_t::value:
-        break;
-    }
-    return true;
-  };
-  Json json;
-  try {
-    json = Json::parse(text.begin(), text.end(), callback, /*allow_exceptions=*/false);
-  } catch (const Json::exception&) {
-    return std::nullopt;  // not expected with allow_exceptions off; never escapes
-  }
-  if (duplicate || json.is_discarded() || !json.is_object()) return std::nullopt;
-  return json;
+  return jose::ParseStrictJsonObject(text);
 }
 
 bool StringMember(const Json& object, const char* name, std::string* value) {
@@ -306,10 +253,10 @@ absl::StatusOr<std::string> LearnerTokenSigner::Issue(absl::string_view account_
                        {"nbf", issued},
                        {"exp", expires},
                        {"jti", HexEncode(token_id)}};
-  const std::string signing_input = absl::StrCat(absl::WebSafeBase64Escape(header.dump()), ".",
-                                                 absl::WebSafeBase64Escape(claims.dump()));
+  const std::string signing_input = absl::StrCat(jose::Base64UrlEncode(header.dump()), ".",
+                                                 jose::Base64UrlEncode(claims.dump()));
   ASSIGN_OR_RETURN(std::string signature, Es256Sign(*private_key_, signing_input));
-  return absl::StrCat(signing_input, ".", absl::WebSafeBase64Escape(signature));
+  return absl::StrCat(signing_input, ".", jose::Base64UrlEncode(signature));
 }
 
 }  // namespace creditbank::domain

@@ -1,0 +1,99 @@
+// ParseStrictJsonObject: objects accepted as nlohmann reads them; repeated
+// member names at any level, NUL bytes, non-objects, trailing data, bad
+// UTF-8 and nesting past the limit refused, without an exception.
+#include "domain/jose/strict_json.h"
+
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace creditbank::domain::jose {
+namespace {
+
+using Json = nlohmann::json;
+
+std::string Nested(size_t depth) {
+  // depth objects, one inside the other: {"a":{"a":{}}} is depth 3.
+  std::string text;
+  for (size_t level = 1; level < depth; ++level) text += "{\"a\":";
+  text += "{}";
+  text += std::string(depth - 1, '}');
+  return text;
+}
+
+TEST(StrictJsonTest, ParsesAnObject) {
+  const std::optional<Json> json = ParseStrictJsonObject(
+      R"({"name":"张伟","course":"高等数学（一）","credits_milli":4000,"passed":true,)"
+      R"("terms":[{"term":"2026-秋"},{"term":"2027-春"}]})");
+  ASSERT_TRUE(json.has_value());
+  EXPECT_EQ((*json)["name"], "张伟");
+  EXPECT_EQ((*json)["credits_milli"], 4000);
+  EXPECT_EQ((*json)["terms"][1]["term"], "2027-春");
+}
+
+TEST(StrictJsonTest, SurroundingWhitespaceIsAllowed) {
+  EXPECT_TRUE(ParseStrictJsonObject(" \n{\"a\":1}\t\r\n").has_value());
+}
+
+TEST(StrictJsonTest, RefusesRepeatedMemberNamesAtAnyLevel) {
+  EXPECT_FALSE(ParseStrictJsonObject(R"({"alg":"ES256","alg":"none"})").has_value());
+  EXPECT_FALSE(ParseStrictJsonObject(R"({"a":{"b":1,"b":2}})").has_value());
+  EXPECT_FALSE(ParseStrictJsonObject(R"({"a":[{"b":1},{"c":1,"c":1}]})").has_value());
+  // The same spelling by escape is the same name.
+  EXPECT_FALSE(ParseStrictJsonObject(R"({"alg":1,"\u0061lg":2})").has_value());
+}
+
+TEST(StrictJsonTest, TheSameNameInDifferentObjectsIsFine) {
+  EXPECT_TRUE(
+      ParseStrictJsonObject(R"({"a":{"b":1},"c":{"b":2},"d":[{"b":3},{"b":4}]})").has_value());
+}
+
+TEST(StrictJsonTest, RefusesNonObjects) {
+  for (const char* text : {"[]", "[{\"a\":1}]", "\"a\"", "1", "true", "null", ""}) {
+    EXPECT_FALSE(ParseStrictJsonObject(text).has_value()) << text;
+  }
+}
+
+TEST(StrictJsonTest, RefusesMalformedJsonWithoutThrowing) {
+  for (const char* text : {"{", "{\"a\":}", "{\"a\":1,}", "{'a':1}", "{\"a\":1}{\"b\":2}",
+                           "{\"a\":1} x", "{\"a\":01}", "{\"a\":NaN}", "{\"a\":\"\\x41\"}",
+                           "{\"a\":\"\\ud800\"}", "{\"a\":\"\xff\"}", "{\"a\":\"\xc3\"}"}) {
+    EXPECT_FALSE(ParseStrictJsonObject(text).has_value()) << text;
+  }
+}
+
+TEST(StrictJsonTest, RefusesANulByteAnywhere) {
+  EXPECT_FALSE(ParseStrictJsonObject(absl::string_view("{\"a\":1}\0{\"b\":2}", 15)).has_value());
+  EXPECT_FALSE(ParseStrictJsonObject(absl::string_view("{\"a\":1}\0", 8)).has_value());
+  EXPECT_FALSE(ParseStrictJsonObject(absl::string_view("{\"a\0\":1}", 9)).has_value());
+}
+
+TEST(StrictJsonTest, DepthLimitCountsTheOuterObject) {
+  EXPECT_TRUE(ParseStrictJsonObject(Nested(kMaxJsonDepth)).has_value());
+  EXPECT_FALSE(ParseStrictJsonObject(Nested(kMaxJsonDepth + 1)).has_value());
+  EXPECT_TRUE(ParseStrictJsonObject("{}", 1).has_value());
+  EXPECT_FALSE(ParseStrictJsonObject("{\"a\":[]}", 1).has_value());
+  EXPECT_TRUE(ParseStrictJsonObject("{\"a\":[]}", 2).has_value());
+  EXPECT_FALSE(ParseStrictJsonObject("{}", 0).has_value());
+}
+
+TEST(StrictJsonTest, ArraysCountTowardsTheDepth) {
+  const std::string deep =
+      "{\"a\":" + std::string(kMaxJsonDepth, '[') + std::string(kMaxJsonDepth, ']') + "}";
+  EXPECT_FALSE(ParseStrictJsonObject(deep).has_value());
+  const std::string at_limit =
+      "{\"a\":" + std::string(kMaxJsonDepth - 1, '[') + std::string(kMaxJsonDepth - 1, ']') + "}";
+  EXPECT_TRUE(ParseStrictJsonObject(at_limit).has_value());
+}
+
+TEST(StrictJsonTest, HugeNestingIsRefusedCheaply) {
+  // A megabyte of '[' must neither build a deep tree nor overflow a stack.
+  constexpr size_t kDepth = 512 * 1024;
+  const std::string deep = "{\"a\":" + std::string(kDepth, '[') + std::string(kDepth, ']') + "}";
+  EXPECT_FALSE(ParseStrictJsonObject(deep).has_value());
+  EXPECT_FALSE(ParseStrictJsonObject("{\"a\":" + std::string(kDepth, '[')).has_value());
+}
+
+}  // namespace
+}  // namespace creditbank::domain::jose
