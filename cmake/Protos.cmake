@@ -49,6 +49,7 @@ set(CREDITBANK_SERVICE_PROTOS
   creditbank/admin/v1/admin.proto
   creditbank/institutions/v1/institutions.proto
   creditbank/ledger/v1/ledger.proto
+  creditbank/log/v1/log.proto
   creditbank/rules/v1/rules.proto)
 
 set(message_sources)

@@ -64,7 +64,7 @@ class AccountCommandsTest : public ::testing::Test {
     options.block_cache_bytes = 8 << 20;
     options.write_buffer_bytes = 4 << 20;
     ASSERT_OK_AND_ASSIGN(store_, storage::Store::Open(options));
-    ASSERT_OK_AND_ASSIGN(sequencer_, Sequencer::Start(*store_, clock_));
+    ASSERT_OK_AND_ASSIGN(sequencer_, Sequencer::Start(*store_, clock_, leaf_hasher_));
   }
   void TearDown() override { sequencer_.reset(); }
 
@@ -78,6 +78,7 @@ class AccountCommandsTest : public ::testing::Test {
 
   TempDir dir_;
   FakeClock clock_{FixtureNow()};
+  tlog::LeafHasher leaf_hasher_{std::string(32, 'k')};
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<Sequencer> sequencer_;
   const std::string number_key_ = std::string(32, 'k');

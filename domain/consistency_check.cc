@@ -12,6 +12,7 @@
 #include "creditbank/storage/v1/records.pb.h"
 #include "domain/balances.h"
 #include "domain/limits.h"
+#include "domain/tlog/frontier.h"
 #include "domain/validation/identity.h"
 #include "storage/keys.h"
 
@@ -24,8 +25,9 @@ using BucketKey = std::pair<uint32_t, uint32_t>;
 
 class Checker {
  public:
-  Checker(const storage::Store& store, const storage::Snapshot* snapshot)
-      : store_(store), snapshot_(snapshot) {}
+  Checker(const storage::Store& store, const storage::Snapshot* snapshot,
+          const tlog::LeafHasher* leaf_hasher)
+      : store_(store), snapshot_(snapshot), leaf_hasher_(leaf_hasher) {}
 
   absl::StatusOr<ConsistencyReport> Run() {
     RETURN_IF_ERROR(CheckEntries());
@@ -89,6 +91,7 @@ class Checker {
         expected_id = *id;
       }
       RETURN_IF_ERROR(CheckEntryIndexes(entry));
+      RETURN_IF_ERROR(CheckLogNodes(entry));
     }
     RETURN_IF_ERROR(cursor->status());
     ASSIGN_OR_RETURN(std::optional<std::string> state_bytes,
@@ -99,8 +102,41 @@ class Checker {
     } else if (std::max<uint64_t>(state.next_entry_id(), 1) != expected_id) {
       Differ(absl::StrCat("sequencer's next entry id is ", state.next_entry_id(),
                           ", entries end at ", expected_id - 1));
+    } else {
+      CheckLogFrontier(state);
     }
     return absl::OkStatus();
+  }
+
+  // The transparency log rebuilt from the entries, in id order: each node
+  // an entry's leaf completes must be stored as it is here.
+  absl::Status CheckLogNodes(const ledger::v1::Entry& entry) {
+    if (leaf_hasher_ == nullptr || log_broken_) return absl::OkStatus();
+    if (entry.entry_id() != log_.size() + 1) {  // ids jumped: reported already
+      log_broken_ = true;
+      return absl::OkStatus();
+    }
+    for (const tlog::LogNode& node : log_.Append(leaf_hasher_->LeafHashOf(entry))) {
+      ASSIGN_OR_RETURN(std::optional<std::string> stored,
+                       Get(Table::kLog, storage::LogNodeKey(node.level, node.index)));
+      if (stored != node.hash) {
+        Differ(absl::StrCat("transparency log node ", node.level, "/", node.index,
+                            stored ? " differs from the entries' leaves (an entry or the node "
+                                     "was changed)"
+                                   : " is missing"));
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  void CheckLogFrontier(const storage::v1::SequencerState& state) {
+    if (leaf_hasher_ == nullptr || log_broken_) return;
+    if (state.log_tree_size() != log_.size() ||
+        !std::equal(state.log_frontier().begin(), state.log_frontier().end(),
+                    log_.hashes().begin(), log_.hashes().end())) {
+      Differ(absl::StrCat("the transparency log's committed head (", state.log_tree_size(),
+                          " leaves) is not the tree of the ", log_.size(), " entries"));
+    }
   }
 
   absl::Status CheckEntryIndexes(const ledger::v1::Entry& entry) {
@@ -344,15 +380,19 @@ class Checker {
 
   const storage::Store& store_;
   const storage::Snapshot* snapshot_;
+  const tlog::LeafHasher* const leaf_hasher_;
+  tlog::Frontier log_;       // rebuilt from the entries
+  bool log_broken_ = false;  // entry ids jumped: the rebuilt log means nothing
   ConsistencyReport report_;
   std::vector<uint64_t> accounts_with_entries_;  // ascending
 };
 
 }  // namespace
 
-absl::StatusOr<ConsistencyReport> CheckConsistency(const storage::Store& store) {
+absl::StatusOr<ConsistencyReport> CheckConsistency(const storage::Store& store,
+                                                   const tlog::LeafHasher* leaf_hasher) {
   std::unique_ptr<storage::Snapshot> snapshot = store.TakeSnapshot();
-  Checker checker(store, snapshot.get());
+  Checker checker(store, snapshot.get(), leaf_hasher);
   return checker.Run();
 }
 

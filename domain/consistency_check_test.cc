@@ -293,7 +293,7 @@ TEST(ConsistencyCheckTest, SequencerCounterBehindTheEntriesIsReported) {
   storage::v1::SequencerState state;
   state.set_next_entry_id(100);
   Put(*store, storage::Table::kMeta, std::string(storage::kSequencerStateKey), state.SerializeAsString());
-  ASSERT_OK_AND_ASSIGN(ConsistencyReport report, CheckConsistency(*store));
+  ASSERT_OK_AND_ASSIGN(ConsistencyReport report, CheckConsistency(*store, nullptr));
   EXPECT_FALSE(report.consistent());
   EXPECT_THAT(report.differences,
               Contains(HasSubstr("sequencer's next entry id is 100, entries end at 6")));
@@ -312,7 +312,7 @@ TEST(ConsistencyCheckTest, ReportListsAtMostOneHundredDifferences) {
               storage::v1::BalanceRecord().SerializeAsString());
   }
   ASSERT_THAT(store->Commit(batch), IsOk());
-  ASSERT_OK_AND_ASSIGN(ConsistencyReport report, CheckConsistency(*store));
+  ASSERT_OK_AND_ASSIGN(ConsistencyReport report, CheckConsistency(*store, nullptr));
   EXPECT_EQ(report.difference_count, 150u);
   EXPECT_EQ(report.differences.size(), 100u);
   EXPECT_FALSE(report.consistent());
@@ -327,10 +327,49 @@ TEST(ConsistencyCheckTest, ReadOnlyStoreOfAStoppedServerChecksClean) {
   options.path = fixture.data_dir();
   options.read_only = true;
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<storage::Store> store, storage::Store::Open(options));
-  ASSERT_OK_AND_ASSIGN(ConsistencyReport report, CheckConsistency(*store));
+  ASSERT_OK_AND_ASSIGN(KeyRing keys, LoadOrCreateKeyRing(fixture.key_file()));
+  const tlog::LeafHasher hasher(tlog::LeafSaltKey(keys.identity_hmac_secret));
+  ASSERT_OK_AND_ASSIGN(ConsistencyReport report, CheckConsistency(*store, &hasher));
   EXPECT_TRUE(report.consistent()) << ::testing::PrintToString(report.differences);
   EXPECT_EQ(report.entries_checked, 6u);
   EXPECT_EQ(report.accounts_checked, 3u);
+}
+
+// An entry changed after it was logged (here its title, which no balance
+// or index shows) no longer matches the log; nor does a changed node or
+// a committed head that is not the entries' tree.
+TEST(ConsistencyCheckTest, TheLogIsRebuiltFromTheEntriesAndComparedNodeByNode) {
+  CoreFixture fixture;
+  RunWorkload(fixture);
+  ASSERT_OK_AND_ASSIGN(KeyRing keys, LoadOrCreateKeyRing(fixture.key_file()));
+  fixture.Close();
+  storage::StoreOptions options;
+  options.path = fixture.data_dir();
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<storage::Store> store, storage::Store::Open(options));
+  const tlog::LeafHasher hasher(tlog::LeafSaltKey(keys.identity_hmac_secret));
+  ASSERT_OK_AND_ASSIGN(ConsistencyReport clean, CheckConsistency(*store, &hasher));
+  ASSERT_TRUE(clean.consistent()) << ::testing::PrintToString(clean.differences);
+
+  ASSERT_OK_AND_ASSIGN(std::optional<std::string> bytes,
+                       store->Get(storage::Table::kEntries, storage::EntryKey(5)));
+  ledger::v1::Entry entry;
+  ASSERT_TRUE(bytes.has_value() && entry.ParseFromString(*bytes));
+  entry.mutable_outcome()->set_title("篡改后的课程名称");
+  Put(*store, storage::Table::kEntries, storage::EntryKey(5), entry.SerializeAsString());
+  ASSERT_OK_AND_ASSIGN(ConsistencyReport changed_entry, CheckConsistency(*store, &hasher));
+  EXPECT_THAT(changed_entry.differences,
+              Contains(HasSubstr("transparency log node 1/2 differs from the entries' leaves")));
+  EXPECT_THAT(changed_entry.differences,
+              Contains(HasSubstr("the transparency log's committed head (6 leaves) is not")));
+  // Without the key file's secret the log is not checked.
+  ASSERT_OK_AND_ASSIGN(ConsistencyReport unchecked, CheckConsistency(*store, nullptr));
+  EXPECT_TRUE(unchecked.consistent()) << ::testing::PrintToString(unchecked.differences);
+
+  Put(*store, storage::Table::kEntries, storage::EntryKey(5), *bytes);  // put back
+  Put(*store, storage::Table::kLog, storage::LogNodeKey(2, 0), std::string(32, 'x'));
+  ASSERT_OK_AND_ASSIGN(ConsistencyReport changed_node, CheckConsistency(*store, &hasher));
+  EXPECT_EQ(changed_node.difference_count, 1u);
+  EXPECT_THAT(changed_node.differences, Contains(HasSubstr("transparency log node 2/0 differs")));
 }
 
 }  // namespace

@@ -24,18 +24,34 @@ constexpr absl::string_view kAccountNumberKeyLabel = "creditbank account number 
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Core>> Core::Open(std::unique_ptr<storage::Store> store,
-                                                 KeyRing keys, const Clock& clock) {
-  ASSIGN_OR_RETURN(std::unique_ptr<Sequencer> sequencer, Sequencer::Start(*store, clock));
-  return std::unique_ptr<Core>(
-      new Core(std::move(store), std::move(keys), clock, std::move(sequencer)));
+                                                 KeyRing keys, const Clock& clock,
+                                                 std::string log_origin) {
+  if (keys.log_signing_seed.empty()) {
+    return absl::FailedPreconditionError(
+        "the key file has no log_signing_key (load it with LoadOrCreateKeyRing, which adds one)");
+  }
+  auto leaf_hasher =
+      std::make_unique<tlog::LeafHasher>(tlog::LeafSaltKey(keys.identity_hmac_secret));
+  ASSIGN_OR_RETURN(std::unique_ptr<Sequencer> sequencer,
+                   Sequencer::Start(*store, clock, *leaf_hasher));
+  const std::string log_seed = keys.log_signing_seed;
+  std::unique_ptr<Core> core(new Core(std::move(store), std::move(keys), clock,
+                                      std::move(leaf_hasher), std::move(sequencer)));
+  Sequencer* committed = core->sequencer_.get();
+  ASSIGN_OR_RETURN(core->log_,
+                   TransparencyLog::Create(*core->store_, *core->leaf_hasher_,
+                                           std::move(log_origin), log_seed,
+                                           [committed] { return committed->state(); }));
+  return core;
 }
 
 Core::Core(std::unique_ptr<storage::Store> store, KeyRing keys, const Clock& clock,
-           std::unique_ptr<Sequencer> sequencer)
+           std::unique_ptr<tlog::LeafHasher> leaf_hasher, std::unique_ptr<Sequencer> sequencer)
     : store_(std::move(store)),
       keys_(std::move(keys)),
       account_number_key_(HmacSha256(keys_.identity_hmac_secret, kAccountNumberKeyLabel)),
       clock_(clock),
+      leaf_hasher_(std::move(leaf_hasher)),
       sequencer_(std::move(sequencer)) {}
 
 Core::~Core() { StopWrites(); }

@@ -20,14 +20,18 @@
 #include "domain/crypto/key_ring.h"
 #include "domain/institution_commands.h"
 #include "domain/sequencer.h"
+#include "domain/tlog/leaf.h"
+#include "domain/transparency_log.h"
 #include "storage/store.h"
 
 namespace creditbank::domain {
 
 class Core final : public CoreClient {
  public:
-  static absl::StatusOr<std::unique_ptr<Core>> Open(std::unique_ptr<storage::Store> store,
-                                                    KeyRing keys, const Clock& clock);
+  // `log_origin`: the transparency log's name in its checkpoints.
+  static absl::StatusOr<std::unique_ptr<Core>> Open(
+      std::unique_ptr<storage::Store> store, KeyRing keys, const Clock& clock,
+      std::string log_origin = std::string(kDefaultLogOrigin));
   ~Core() override;
 
   // Commits everything queued, then refuses writes (UNAVAILABLE). Reads go on.
@@ -42,6 +46,9 @@ class Core final : public CoreClient {
   // this thread serves. OK: durable; the command's own result says more.
   absl::Status Execute(Command& command) { return Run(command); }
   SequencerStats sequencer_stats() const { return sequencer_->stats(); }
+  // The transparency log of this core's ledger (creditbank.log.v1).
+  const TransparencyLog& log() const { return *log_; }
+  const tlog::LeafHasher& leaf_hasher() const { return *leaf_hasher_; }
 
   absl::StatusOr<accounts::v1::OpenAccountResponse> OpenAccount(
       const accounts::v1::OpenAccountRequest& request) override;
@@ -92,7 +99,7 @@ class Core final : public CoreClient {
 
  private:
   Core(std::unique_ptr<storage::Store> store, KeyRing keys, const Clock& clock,
-       std::unique_ptr<Sequencer> sequencer);
+       std::unique_ptr<tlog::LeafHasher> leaf_hasher, std::unique_ptr<Sequencer> sequencer);
 
   // Hands `command` to the sequencer, with the audit record of the call
   // this thread serves, if any (ScopedAuditContext), so that the record
@@ -116,7 +123,10 @@ class Core final : public CoreClient {
   const KeyRing keys_;
   const std::string account_number_key_;
   const Clock& clock_;
+  // Before the sequencer, which uses it, so that it outlives it.
+  const std::unique_ptr<tlog::LeafHasher> leaf_hasher_;
   std::unique_ptr<Sequencer> sequencer_;
+  std::unique_ptr<TransparencyLog> log_;
 };
 
 }  // namespace creditbank::domain

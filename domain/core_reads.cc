@@ -213,7 +213,8 @@ absl::StatusOr<ledger::v1::GetBalancesResponse> Core::GetBalances(
 
 absl::StatusOr<ledger::v1::CheckConsistencyResponse> Core::CheckConsistency(
     const ledger::v1::CheckConsistencyRequest& request) {
-  ASSIGN_OR_RETURN(ConsistencyReport report, domain::CheckConsistency(*store_));
+  ASSIGN_OR_RETURN(ConsistencyReport report,
+                   domain::CheckConsistency(*store_, leaf_hasher_.get()));
   ledger::v1::CheckConsistencyResponse response;
   response.set_entries_checked(report.entries_checked);
   response.set_accounts_checked(report.accounts_checked);

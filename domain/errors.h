@@ -60,6 +60,8 @@ inline constexpr absl::string_view kConversionRequestNotFound = "CONVERSION_REQU
 inline constexpr absl::string_view kProposalChanged = "PROPOSAL_CHANGED";
 inline constexpr absl::string_view kNothingToConvert = "NOTHING_TO_CONVERT";
 inline constexpr absl::string_view kTooManyEntries = "TOO_MANY_ENTRIES";
+// Transparency log.
+inline constexpr absl::string_view kTreeSizeBeyondLog = "TREE_SIZE_BEYOND_LOG";
 }  // namespace reason
 
 // An error about one field: `code` with a BadRequest naming `field` and an

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "domain/limits.h"
+#include "domain/log_catch_up.h"
 #include "domain/validation/dates.h"
 #include "storage/keys.h"
 
@@ -38,9 +39,13 @@ absl::StatusOr<storage::v1::SequencerState> LoadState(const storage::Store& stor
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Sequencer>> Sequencer::Start(storage::Store& store,
-                                                            const Clock& clock) {
+                                                            const Clock& clock,
+                                                            const tlog::LeafHasher& leaf_hasher) {
   ASSIGN_OR_RETURN(storage::v1::SequencerState state, LoadState(store));
-  return std::unique_ptr<Sequencer>(new Sequencer(store, clock, std::move(state)));
+  if (!store.write_stopped()) {  // a read-only store is never caught up
+    ASSIGN_OR_RETURN(state, CatchUpLog(store, leaf_hasher, std::move(state)));
+  }
+  return std::unique_ptr<Sequencer>(new Sequencer(store, clock, leaf_hasher, std::move(state)));
 }
 
 // An applied group on its way to the committer.
@@ -56,8 +61,8 @@ struct Sequencer::Group {
 };
 
 Sequencer::Sequencer(storage::Store& store, const Clock& clock,
-                     storage::v1::SequencerState state)
-    : store_(store), clock_(clock), state_(state) {
+                     const tlog::LeafHasher& leaf_hasher, storage::v1::SequencerState state)
+    : store_(store), clock_(clock), leaf_hasher_(leaf_hasher), state_(state) {
   applier_ = std::thread([this] { ApplyLoop(); });
   committer_ = std::thread([this] { CommitLoop(); });
 }
@@ -174,7 +179,8 @@ void Sequencer::ApplyLoop() {
     // Never earlier than the last group, so recorded_at follows entry order.
     const absl::Time now = std::max(clock_.Now(), FromTimestamp(state.last_commit_at()));
     group->work = std::make_unique<UnitOfWork>(
-        store_, group->batch, state, now, previous_uncommitted ? previous->work.get() : nullptr);
+        store_, group->batch, state, now, leaf_hasher_,
+        previous_uncommitted ? previous->work.get() : nullptr);
     for (Command* command : group->commands) {
       command->Apply(*group->work);
       if (command->audit_.has_value()) {

@@ -38,6 +38,7 @@
 #include "common/clock.h"
 #include "creditbank/admin/v1/admin.pb.h"
 #include "creditbank/storage/v1/records.pb.h"
+#include "domain/tlog/leaf.h"
 #include "domain/unit_of_work.h"
 #include "storage/store.h"
 
@@ -76,9 +77,13 @@ struct SequencerStats {
 
 class Sequencer {
  public:
-  // Loads the counters and starts the applier and committer threads.
+  // Loads the counters, brings the transparency log up to the stored
+  // entries (log_catch_up.h) and starts the applier and committer threads.
+  // `leaf_hasher` makes every new entry's log leaf; it must outlive the
+  // sequencer.
   static absl::StatusOr<std::unique_ptr<Sequencer>> Start(storage::Store& store,
-                                                          const Clock& clock);
+                                                          const Clock& clock,
+                                                          const tlog::LeafHasher& leaf_hasher);
   ~Sequencer();
   Sequencer(const Sequencer&) = delete;
   Sequencer& operator=(const Sequencer&) = delete;
@@ -112,7 +117,8 @@ class Sequencer {
  private:
   struct Group;
 
-  Sequencer(storage::Store& store, const Clock& clock, storage::v1::SequencerState state);
+  Sequencer(storage::Store& store, const Clock& clock, const tlog::LeafHasher& leaf_hasher,
+            storage::v1::SequencerState state);
   // The next group's commands; empty once stopping and the queue is drained.
   std::deque<Command*> TakeCommands();
   void ApplyLoop();
@@ -120,6 +126,7 @@ class Sequencer {
 
   storage::Store& store_;
   const Clock& clock_;
+  const tlog::LeafHasher& leaf_hasher_;
   mutable absl::Mutex mutex_;
   std::deque<Command*> queue_ ABSL_GUARDED_BY(mutex_);
   size_t queued_entries_ ABSL_GUARDED_BY(mutex_) = 0;

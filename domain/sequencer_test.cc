@@ -104,7 +104,7 @@ class SequencerTest : public ::testing::Test {
     ASSERT_OK_AND_ASSIGN(store_, storage::Store::Open(options));
   }
   std::unique_ptr<Sequencer> StartOrDie(const Clock& clock) {
-    absl::StatusOr<std::unique_ptr<Sequencer>> sequencer = Sequencer::Start(*store_, clock);
+    absl::StatusOr<std::unique_ptr<Sequencer>> sequencer = Sequencer::Start(*store_, clock, leaf_hasher_);
     EXPECT_THAT(sequencer, IsOk());
     return sequencer.ok() ? *std::move(sequencer) : nullptr;
   }
@@ -122,6 +122,7 @@ class SequencerTest : public ::testing::Test {
 
   TempDir dir_;
   FakeClock clock_{FixtureNow()};
+  tlog::LeafHasher leaf_hasher_{std::string(32, 'k')};
   std::unique_ptr<storage::Store> store_;
 };
 
@@ -300,7 +301,7 @@ TEST_F(SequencerTest, StartRefusesCountersThatDisagreeWithTheEntries) {
   storage::v1::SequencerState state;
   state.set_next_entry_id(5);  // but no entries are stored
   PutState(state.SerializeAsString());
-  absl::StatusOr<std::unique_ptr<Sequencer>> sequencer = Sequencer::Start(*store_, clock_);
+  absl::StatusOr<std::unique_ptr<Sequencer>> sequencer = Sequencer::Start(*store_, clock_, leaf_hasher_);
   EXPECT_THAT(sequencer, StatusIs(absl::StatusCode::kDataLoss));
   EXPECT_THAT(std::string(sequencer.status().message()),
               HasSubstr("the next entry id is 5 but the last stored entry is 0"));
@@ -316,12 +317,12 @@ TEST_F(SequencerTest, StartRefusesAnEntryWrittenBehindItsBack) {
   storage::WriteBatch batch = store_->NewBatch();
   batch.Put(storage::Table::kEntries, storage::EntryKey(3), "stray");
   ASSERT_THAT(store_->Commit(batch), IsOk());
-  EXPECT_THAT(Sequencer::Start(*store_, clock_), StatusIs(absl::StatusCode::kDataLoss));
+  EXPECT_THAT(Sequencer::Start(*store_, clock_, leaf_hasher_), StatusIs(absl::StatusCode::kDataLoss));
 }
 
 TEST_F(SequencerTest, StartRefusesADamagedState) {
   PutState("\xff\xff\xff\xff");
-  EXPECT_THAT(Sequencer::Start(*store_, clock_), StatusIs(absl::StatusCode::kDataLoss));
+  EXPECT_THAT(Sequencer::Start(*store_, clock_, leaf_hasher_), StatusIs(absl::StatusCode::kDataLoss));
 }
 
 TEST_F(SequencerTest, FailedCommitFailsTheGroupAndStopsWrites) {
@@ -426,7 +427,7 @@ class FullDiskStore final : public storage::Store {
 // failed group is ever committed and entry ids stay gap-free.
 TEST_F(SequencerTest, RecoveryNeverCommitsAGroupBuiltOnAFailedOne) {
   FullDiskStore store(*store_);
-  absl::StatusOr<std::unique_ptr<Sequencer>> started = Sequencer::Start(store, clock_);
+  absl::StatusOr<std::unique_ptr<Sequencer>> started = Sequencer::Start(store, clock_, leaf_hasher_);
   ASSERT_THAT(started, IsOk());
   std::unique_ptr<Sequencer> sequencer = *std::move(started);
 

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/invariant.h"
 #include "common/status_macros.h"
 #include "domain/validation/dates.h"
 #include "storage/keys.h"
@@ -24,10 +25,25 @@ absl::StatusOr<Message> ParseRecord(const std::string& bytes, absl::string_view 
 
 }  // namespace
 
+// The state's frontier was checked when the sequencer loaded it and has
+// been written by groups since; one that does not restore is a bug.
+static tlog::Frontier RestoreFrontier(const records::SequencerState& state) {
+  absl::StatusOr<tlog::Frontier> frontier = tlog::Frontier::Restore(
+      state.log_tree_size(), {state.log_frontier().begin(), state.log_frontier().end()});
+  CHECK_INVARIANT(frontier.ok(), "the sequencer state's log frontier is malformed");
+  return *std::move(frontier);
+}
+
 UnitOfWork::UnitOfWork(const storage::Store& store, storage::WriteBatch& batch,
                        records::SequencerState state, absl::Time now,
-                       const UnitOfWork* previous)
-    : store_(store), batch_(batch), state_(std::move(state)), now_(now), previous_(previous) {}
+                       const tlog::LeafHasher& leaf_hasher, const UnitOfWork* previous)
+    : store_(store),
+      batch_(batch),
+      state_(std::move(state)),
+      now_(now),
+      previous_(previous),
+      leaf_hasher_(leaf_hasher),
+      log_(RestoreFrontier(state_)) {}
 
 template <typename Map, typename Key>
 const typename Map::mapped_type* UnitOfWork::Staged(Map UnitOfWork::*map, const Key& key) const {
@@ -163,6 +179,10 @@ uint64_t UnitOfWork::AppendEntry(uint64_t account_number, ledger::v1::Entry entr
   const uint64_t entry_id = state_.next_entry_id();
   state_.set_next_entry_id(entry_id + 1);
   entry.set_entry_id(entry_id);
+  // Leaf index = entry id - 1: every entry is in the log, in id order.
+  for (tlog::LogNode& node : log_.Append(leaf_hasher_.LeafHashOf(entry))) {
+    batch_.Put(Table::kLog, storage::LogNodeKey(node.level, node.index), node.hash);
+  }
   std::string bytes = entry.SerializeAsString();
   batch_.Put(Table::kEntries, storage::EntryKey(entry_id), bytes);
   batch_.Put(Table::kAccountEntries, storage::AccountEntryKey(account_number, entry_id), "");
@@ -227,6 +247,10 @@ void UnitOfWork::Finish() {
     const auto& [account_number, sector, level] = key;
     batch_.Merge(Table::kBalances, storage::BalanceKey(account_number, sector, level),
                  record.SerializeAsString());
+  }
+  if (log_.size() != state_.log_tree_size()) {
+    state_.set_log_tree_size(log_.size());
+    state_.mutable_log_frontier()->Assign(log_.hashes().begin(), log_.hashes().end());
   }
   if (state_changed_ || batch_.Count() > 0) {
     // Recorded so that a restarted server never stamps a time earlier than

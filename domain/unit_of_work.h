@@ -26,6 +26,8 @@
 #include "creditbank/institutions/v1/institutions.pb.h"
 #include "creditbank/ledger/v1/ledger.pb.h"
 #include "creditbank/storage/v1/records.pb.h"
+#include "domain/tlog/frontier.h"
+#include "domain/tlog/leaf.h"
 #include "storage/store.h"
 
 namespace creditbank::domain {
@@ -36,8 +38,10 @@ class UnitOfWork {
  public:
   // `previous`: the group applied just before, whose batch may not be
   // committed yet; it must outlive this one's Apply. Null when committed.
+  // `leaf_hasher` makes each appended entry's transparency log leaf; the
+  // state's log frontier must be well formed (Sequencer::Start checks it).
   UnitOfWork(const storage::Store& store, storage::WriteBatch& batch,
-             records::SequencerState state, absl::Time now,
+             records::SequencerState state, absl::Time now, const tlog::LeafHasher& leaf_hasher,
              const UnitOfWork* previous = nullptr);
 
   absl::Time now() const { return now_; }
@@ -66,7 +70,9 @@ class UnitOfWork {
   void PutInstitution(const institutions::v1::Institution& institution);
   void PutRequest(absl::string_view key, const records::IdempotencyRecord& record);
   uint64_t AllocateAccountSerial();
-  // Assigns the next entry id, stages the entry and its account index.
+  // Assigns the next entry id, stages the entry and its account index, and
+  // appends its leaf to the transparency log (the log nodes it completes
+  // go into the same batch; the frontier into the state).
   uint64_t AppendEntry(uint64_t account_number, ledger::v1::Entry entry);
   void PutReversal(uint64_t reversed_entry_id, uint64_t reversal_entry_id);
   // Assigns the next audit id and the group's time, stages the record.
@@ -95,6 +101,8 @@ class UnitOfWork {
   records::SequencerState state_;
   const absl::Time now_;
   const UnitOfWork* const previous_;
+  const tlog::LeafHasher& leaf_hasher_;
+  tlog::Frontier log_;
   bool state_changed_ = false;
 
   // Read (or written) records, so each is read from the store once.

@@ -12,6 +12,9 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <iterator>
+#include <optional>
+#include <string>
 
 #include "CLI/CLI.hpp"
 #include "common/clock.h"
@@ -60,13 +63,32 @@ int RunCheck(const ServerOptions& options) {
     std::cerr << "creditbankd --check: " << store.status().message() << "\n";
     return kExitError;
   }
-  auto report = creditbank::domain::CheckConsistency(**store);
+  // The log is rebuilt from the entries with the key file's leaf salt;
+  // without a readable key file only the rest is checked (said below).
+  std::optional<creditbank::domain::tlog::LeafHasher> leaf_hasher;
+  std::ifstream key_file(options.key_file, std::ios::binary);
+  if (key_file) {
+    std::string contents((std::istreambuf_iterator<char>(key_file)),
+                         std::istreambuf_iterator<char>());
+    auto keys = creditbank::domain::ParseKeyRing(contents);
+    if (!keys.ok()) {
+      std::cerr << "creditbankd --check: " << keys.status().message() << "\n";
+      return kExitError;
+    }
+    leaf_hasher.emplace(creditbank::domain::tlog::LeafSaltKey(keys->identity_hmac_secret));
+  }
+  auto report = creditbank::domain::CheckConsistency(
+      **store, leaf_hasher.has_value() ? &*leaf_hasher : nullptr);
   if (!report.ok()) {
     std::cerr << "creditbankd --check: " << report.status().message() << "\n";
     return kExitError;
   }
   std::cout << "entries checked: " << report->entries_checked << "\n"
-            << "accounts checked: " << report->accounts_checked << "\n";
+            << "accounts checked: " << report->accounts_checked << "\n"
+            << "transparency log: "
+            << (leaf_hasher.has_value() ? "rebuilt from the entries and compared"
+                                        : "not checked (no --key_file to read)")
+            << "\n";
   for (const std::string& difference : report->differences) {
     std::cout << "DIFFERENCE: " << difference << "\n";
   }
@@ -111,9 +133,13 @@ int main(int argc, char** argv) {
   CLI::App app{"creditbankd: lifelong-learning credit bank server"};
   app.add_option("--listen", options.listen, "address:port to serve on (port 0 picks one)")
       ->capture_default_str();
-  app.add_option("--services", services, "all, or a comma list of accounts,institutions,ledger,admin,rules")
+  app.add_option("--services", services, "all, or a comma list of accounts,institutions,ledger,log,admin,rules")
       ->capture_default_str();
   app.add_option("--data_dir", options.data_dir, "RocksDB data directory")->capture_default_str();
+  app.add_option("--log_origin", options.log_origin,
+                 "the transparency log's name in its checkpoints (verifiers pin it), "
+                 "e.g. creditbank.cq.gov.cn/log")
+      ->capture_default_str();
   app.add_option("--key_file", options.key_file,
                  "key file (created 0600 on first start); keep it outside the data directory")
       ->capture_default_str();

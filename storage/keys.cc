@@ -32,6 +32,12 @@ std::string AccountKey(uint64_t account_number) { return EntryKey(account_number
 std::string AuditKey(uint64_t audit_id) { return EntryKey(audit_id); }
 std::string AccountPrefix(uint64_t account_number) { return EntryKey(account_number); }
 
+std::string LogNodeKey(int level, uint64_t index) {
+  std::string key(1, static_cast<char>(level));
+  AppendUint64(key, index);
+  return key;
+}
+
 std::string AccountEntryKey(uint64_t account_number, uint64_t entry_id) {
   std::string key;
   key.reserve(16);

@@ -32,6 +32,9 @@ std::string BalanceKey(uint64_t account_number, uint32_t sector,
                        uint32_t framework_level);          // 10 bytes
 std::string ExpiryKey(uint64_t account_number, uint64_t entry_id);  // 16
 std::string AuditKey(uint64_t audit_id);                   // 8 bytes
+// A transparency log node: the hash of leaves [index << level,
+// (index + 1) << level); one level byte, then the index.
+std::string LogNodeKey(int level, uint64_t index);         // 9 bytes
 // Institution codes cannot hold NUL, so it separates the two parts.
 std::string IdempotencyKey(absl::string_view institution_code,
                            absl::string_view request_id);

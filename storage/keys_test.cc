@@ -60,6 +60,14 @@ TEST(KeysTest, KeyLengthsMatchTheDocumentedLayout) {
   EXPECT_EQ(AccountEntryKey(6217000000000014ULL, 7).size(), 16u);
   EXPECT_EQ(ExpiryKey(6217000000000014ULL, 7).size(), 16u);
   EXPECT_EQ(BalanceKey(6217000000000014ULL, 2, 6).size(), 10u);
+  EXPECT_EQ(LogNodeKey(3, 7).size(), 9u);
+}
+
+TEST(KeysTest, LogNodeKeyIsLevelThenBigEndianIndex) {
+  EXPECT_EQ(LogNodeKey(1, 0x0102), std::string("\x01\0\0\0\0\0\0\x01\x02", 9));
+  // One level's nodes scan in index order, and levels do not interleave.
+  EXPECT_LT(LogNodeKey(2, 255), LogNodeKey(2, 256));
+  EXPECT_LT(LogNodeKey(1, ~uint64_t{0}), LogNodeKey(2, 0));
 }
 
 TEST(KeysTest, AccountEntryKeyIsAccountThenEntry) {

@@ -22,15 +22,16 @@ enum class Table : int {
   kAudit,           // audit id -> admin.v1.AuditRecord (append-only)
   kRules,           // frameworks, programmes, rule versions (rules service)
   kConversions,     // conversion requests and their indexes (rules service)
+  kLog,             // (level, index) -> transparency log node hash
 };
 
-inline constexpr int kTableCount = 13;
+inline constexpr int kTableCount = 14;
 
 // Column family names: part of the on-disk format, never rename.
 inline constexpr std::array<absl::string_view, kTableCount> kTableNames = {
     "default",  "accounts",    "identity_index", "institutions", "entries",
     "account_entries", "idempotency", "reversals", "balances", "expiry", "audit",
-    "rules",    "conversions"};
+    "rules",    "conversions", "log"};
 
 inline absl::string_view TableName(Table table) {
   return kTableNames[static_cast<int>(table)];

@@ -18,6 +18,7 @@
 #include "absl/strings/str_format.h"
 #include "common/status_macros.h"
 #include "domain/crypto/ec_p256.h"
+#include "domain/crypto/ed25519.h"
 #include "domain/crypto/primitives.h"
 #include "nlohmann/json.hpp"
 
@@ -28,6 +29,7 @@ constexpr absl::string_view kKeyFileFormat = "creditbank-keys-v1";
 constexpr mode_t kKeyFileMode = 0600;
 constexpr char kTokenKeyField[] = "token_signing_key";
 constexpr char kTokenKeyIdField[] = "token_signing_key_id";
+constexpr char kLogKeyField[] = "log_signing_key";
 
 absl::Status ErrnoError(absl::string_view what, const std::string& path) {
   return absl::UnavailableError(
@@ -59,13 +61,15 @@ absl::StatusOr<std::string> NewKeyFileContents() {
   ASSIGN_OR_RETURN(std::string hmac_secret, RandomBytes(kHmacSecretBytes));
   ASSIGN_OR_RETURN(std::string pii_key, RandomBytes(kAes256KeyBytes));
   ASSIGN_OR_RETURN(TokenSigningKey token_key, NewTokenSigningKey());
+  ASSIGN_OR_RETURN(std::string log_seed, RandomBytes(kEd25519SeedBytes));
   nlohmann::json json = {
       {"format", kKeyFileFormat},
       {"identity_hmac_secret", absl::Base64Escape(hmac_secret)},
       {"pii_keys", nlohmann::json::array({{{"id", 1}, {"key", absl::Base64Escape(pii_key)}}})},
       {"active_pii_key_id", 1},
       {kTokenKeyField, token_key.pem},
-      {kTokenKeyIdField, token_key.key_id}};
+      {kTokenKeyIdField, token_key.key_id},
+      {kLogKeyField, absl::Base64Escape(log_seed)}};
   return json.dump(2) + "\n";
 }
 
@@ -205,17 +209,27 @@ absl::Status RewriteKeyFile(
   return absl::OkStatus();
 }
 
-// Adds a fresh token signing key to a key file written before learner
-// tokens existed, keeping every other field. The flock orders servers
-// starting at once: whoever waited finds the key already there, so all of
-// them sign with the same key.
-absl::Status AddTokenSigningKey(const std::string& path, mode_t mode) {
+bool HasEveryKey(const KeyRing& ring) {
+  return !ring.token_signing_key_pem.empty() && !ring.log_signing_seed.empty();
+}
+
+// Adds the keys that a key file written by an older build lacks (the
+// learner token key, the transparency log key), keeping every other field.
+// The flock orders servers starting at once: whoever waited finds the keys
+// already there, so all of them sign with the same keys.
+absl::Status AddMissingKeys(const std::string& path, mode_t mode) {
   return RewriteKeyFile(path, mode,
                         [](const KeyRing& ring, nlohmann::json& json) -> absl::StatusOr<bool> {
-                          if (!ring.token_signing_key_pem.empty()) return false;  // added meanwhile
-                          ASSIGN_OR_RETURN(TokenSigningKey token_key, NewTokenSigningKey());
-                          json[kTokenKeyField] = token_key.pem;
-                          json[kTokenKeyIdField] = token_key.key_id;
+                          if (HasEveryKey(ring)) return false;  // added meanwhile
+                          if (ring.token_signing_key_pem.empty()) {
+                            ASSIGN_OR_RETURN(TokenSigningKey token_key, NewTokenSigningKey());
+                            json[kTokenKeyField] = token_key.pem;
+                            json[kTokenKeyIdField] = token_key.key_id;
+                          }
+                          if (ring.log_signing_seed.empty()) {
+                            ASSIGN_OR_RETURN(std::string seed, RandomBytes(kEd25519SeedBytes));
+                            json[kLogKeyField] = absl::Base64Escape(seed);
+                          }
                           return true;
                         });
 }
@@ -288,6 +302,10 @@ absl::StatusOr<KeyRing> ParseKeyRing(const std::string& text) {
   }
   ring.active_pii_key_id = active.get<uint32_t>();
   RETURN_IF_ERROR(ParseTokenSigningKey(json, ring));
+  const nlohmann::json log_key = json.value(kLogKeyField, nlohmann::json());
+  if (!log_key.is_null()) {  // null: predates the transparency log
+    ASSIGN_OR_RETURN(ring.log_signing_seed, DecodeKey(log_key, kLogKeyField));
+  }
   return ring;
 }
 
@@ -308,17 +326,17 @@ absl::StatusOr<KeyRing> LoadOrCreateKeyRing(const std::string& path) {
   }
   ASSIGN_OR_RETURN(std::string contents, ReadKeyFile(path));
   ASSIGN_OR_RETURN(KeyRing ring, ParseKeyRing(contents));
-  if (!ring.token_signing_key_pem.empty()) return ring;
+  if (HasEveryKey(ring)) return ring;
 
-  // Written before learner tokens: add the signing key, keeping the
+  // Written by an older build: add the signing keys it lacks, keeping the
   // owner's permission bits (a file made read-only stays read-only), then
   // read back what is now on disk.
-  RETURN_IF_ERROR(AddTokenSigningKey(path, info.st_mode & kKeyFileMode));
+  RETURN_IF_ERROR(AddMissingKeys(path, info.st_mode & kKeyFileMode));
   ASSIGN_OR_RETURN(contents, ReadKeyFile(path));
   ASSIGN_OR_RETURN(ring, ParseKeyRing(contents));
-  if (ring.token_signing_key_pem.empty()) {
+  if (!HasEveryKey(ring)) {
     return absl::UnavailableError(
-        absl::StrCat("key file ", path, ": the token signing key added to it is gone; was the "
+        absl::StrCat("key file ", path, ": a signing key added to it is gone; was the "
                      "file replaced while the server started?"));
   }
   return ring;

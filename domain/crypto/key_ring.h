@@ -9,11 +9,13 @@
 //    "pii_keys": [{"id": 1, "key": "<base64, 32 bytes>"}],
 //    "active_pii_key_id": 1,
 //    "token_signing_key": "-----BEGIN PRIVATE KEY-----\n...",  (PKCS#8 PEM)
-//    "token_signing_key_id": "3f9c0a8e51b2d477"}
+//    "token_signing_key_id": "3f9c0a8e51b2d477",
+//    "log_signing_key": "<base64, 32-byte Ed25519 seed>"}
 // The server refuses a key file that group or others may read or write.
-// A file written before learner tokens existed (no token_signing_key) is
-// still "creditbank-keys-v1": the first load adds a fresh signing key and
-// rewrites the file atomically, keeping every other field.
+// A file written before learner tokens or the transparency log existed (no
+// token_signing_key, no log_signing_key) is still "creditbank-keys-v1": the
+// first load adds the missing signing keys and rewrites the file
+// atomically, keeping every other field.
 //
 //   ASSIGN_OR_RETURN(KeyRing keys, LoadOrCreateKeyRing("/etc/creditbank/creditbank.keys"));
 //   ASSIGN_OR_RETURN(LearnerTokenSigner signer,
@@ -50,12 +52,15 @@ struct KeyRing {
   // predates learner tokens; LoadOrCreateKeyRing always fills them.
   std::string token_signing_key_pem;
   std::string token_signing_key_id;
+  // Signs the transparency log's checkpoints: an Ed25519 seed (32 bytes).
+  // Empty only from ParseKeyRing of a file that predates the log.
+  std::string log_signing_seed;
 
   const std::string& active_pii_key() const { return pii_keys.at(active_pii_key_id); }
 };
 
 // Reads the key file, or creates it (mode 0600, fresh random keys) when it
-// does not exist; adds a token signing key to a file that has none.
+// does not exist; adds the signing keys a file from an older build lacks.
 // FAILED_PRECONDITION when its permissions are too open or it is not a
 // regular file; UNAVAILABLE when it cannot be read, created or rewritten
 // (an I/O error); DATA_LOSS when its contents are malformed. Messages name
@@ -73,7 +78,7 @@ inline constexpr size_t kMaxPiiKeys = 64;
 absl::StatusOr<uint32_t> RotatePiiKey(const std::string& path);
 
 // Parses key file contents (exposed for tests). A file without a token
-// signing key parses, with both token fields empty.
+// or log signing key parses, with those fields empty.
 absl::StatusOr<KeyRing> ParseKeyRing(const std::string& json);
 
 }  // namespace creditbank::domain

@@ -124,6 +124,40 @@ TEST(LoadOrCreateKeyRingTest, CreatesAPrivateKeyFileWithFreshKeys) {
   EXPECT_EQ(again.active_pii_key_id, ring.active_pii_key_id);
   EXPECT_EQ(again.token_signing_key_pem, ring.token_signing_key_pem);
   EXPECT_EQ(again.token_signing_key_id, ring.token_signing_key_id);
+  EXPECT_EQ(again.log_signing_seed, ring.log_signing_seed);
+}
+
+TEST(LoadOrCreateKeyRingTest, AFileWithATokenKeyButNoLogKeyGetsOnlyTheLogKey) {
+  TempDir dir;
+  const std::string path = dir.File("creditbank.keys");
+  const TokenKeyFields token_key = NewTokenKey();
+  nlohmann::json old_file = nlohmann::json::parse(ValidJson());
+  old_file["token_signing_key"] = token_key.pem;
+  old_file["token_signing_key_id"] = token_key.key_id;
+  WriteFile(path, old_file.dump(), 0600);
+
+  ASSERT_OK_AND_ASSIGN(KeyRing ring, LoadOrCreateKeyRing(path));
+  EXPECT_EQ(ring.token_signing_key_pem, token_key.pem);
+  ASSERT_EQ(ring.log_signing_seed.size(), 32u);
+  nlohmann::json rewritten = nlohmann::json::parse(ReadFile(path));
+  rewritten.erase("log_signing_key");
+  EXPECT_EQ(rewritten, old_file);
+  ASSERT_OK_AND_ASSIGN(KeyRing again, LoadOrCreateKeyRing(path));
+  EXPECT_EQ(again.log_signing_seed, ring.log_signing_seed);
+}
+
+TEST(ParseKeyRingTest, TheLogKeyIsA32ByteSeedOrAbsent) {
+  nlohmann::json json = nlohmann::json::parse(ValidJson());
+  ASSERT_OK_AND_ASSIGN(KeyRing without, ParseKeyRing(json.dump()));
+  EXPECT_TRUE(without.log_signing_seed.empty());
+  json["log_signing_key"] = absl::Base64Escape(std::string(32, 'L'));
+  ASSERT_OK_AND_ASSIGN(KeyRing with, ParseKeyRing(json.dump()));
+  EXPECT_EQ(with.log_signing_seed, std::string(32, 'L'));
+  for (const nlohmann::json& bad : {nlohmann::json(absl::Base64Escape(std::string(31, 'L'))),
+                                    nlohmann::json("not base64!"), nlohmann::json(7)}) {
+    json["log_signing_key"] = bad;
+    EXPECT_THAT(ParseKeyRing(json.dump()), StatusIs(absl::StatusCode::kDataLoss)) << bad;
+  }
 }
 
 TEST(LoadOrCreateKeyRingTest, TwoNewFilesHoldDifferentKeys) {
@@ -157,8 +191,11 @@ TEST(LoadOrCreateKeyRingTest, AddsATokenKeyToAFileFromBeforeLearnerTokens) {
   nlohmann::json rewritten = nlohmann::json::parse(ReadFile(path));
   EXPECT_EQ(rewritten["token_signing_key"], ring.token_signing_key_pem);
   EXPECT_EQ(rewritten["token_signing_key_id"], ring.token_signing_key_id);
+  ASSERT_EQ(ring.log_signing_seed.size(), 32u);
+  EXPECT_EQ(rewritten["log_signing_key"], absl::Base64Escape(ring.log_signing_seed));
   rewritten.erase("token_signing_key");
   rewritten.erase("token_signing_key_id");
+  rewritten.erase("log_signing_key");
   EXPECT_EQ(rewritten, old_file);
 
   // Once: the next load finds the same key.

@@ -10,6 +10,7 @@
 #include "domain/crypto/primitives.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/naive_merkle.h"
 #include "tests/testing/status_matchers.h"
 
 namespace creditbank::domain::tlog {
@@ -30,52 +31,12 @@ std::string FromHex(const std::string& hex) {
 
 // ------------------------------------------------ the naive reference
 
-using Leaves = std::vector<std::string>;
-
-Leaves Slice(const Leaves& d, size_t begin, size_t end) {
-  return Leaves(d.begin() + static_cast<long>(begin), d.begin() + static_cast<long>(end));
-}
-
-size_t K(size_t n) {  // the largest power of two smaller than n
-  size_t k = 1;
-  while (k * 2 < n) k *= 2;
-  return k;
-}
-
-std::string Mth(const Leaves& d) {
-  if (d.empty()) return Sha256("");
-  if (d.size() == 1) return Sha256(std::string(1, '\0') + d[0]);
-  const size_t k = K(d.size());
-  return Sha256(std::string(1, '\1') + Mth(Slice(d, 0, k)) + Mth(Slice(d, k, d.size())));
-}
-
-Leaves NaivePath(size_t m, const Leaves& d) {
-  if (d.size() <= 1) return {};
-  const size_t k = K(d.size());
-  Leaves path;
-  if (m < k) {
-    path = NaivePath(m, Slice(d, 0, k));
-    path.push_back(Mth(Slice(d, k, d.size())));
-  } else {
-    path = NaivePath(m - k, Slice(d, k, d.size()));
-    path.push_back(Mth(Slice(d, 0, k)));
-  }
-  return path;
-}
-
-Leaves NaiveSubproof(size_t m, const Leaves& d, bool b) {
-  if (m == d.size()) return b ? Leaves{} : Leaves{Mth(d)};
-  const size_t k = K(d.size());
-  Leaves proof;
-  if (m <= k) {
-    proof = NaiveSubproof(m, Slice(d, 0, k), b);
-    proof.push_back(Mth(Slice(d, k, d.size())));
-  } else {
-    proof = NaiveSubproof(m - k, Slice(d, k, d.size()), false);
-    proof.push_back(Mth(Slice(d, 0, k)));
-  }
-  return proof;
-}
+using ::creditbank::testing::naive::Leaves;
+using ::creditbank::testing::naive::Mth;
+using ::creditbank::testing::naive::Slice;
+using ::creditbank::testing::naive::Subproof;
+Leaves NaivePath(size_t m, const Leaves& d) { return ::creditbank::testing::naive::Path(m, d); }
+Leaves NaiveSubproof(size_t m, const Leaves& d, bool b) { return Subproof(m, d, b); }
 
 // Leaf n's bytes: distinct, of varying length.
 std::string LeafData(size_t n) { return std::string(n % 7, static_cast<char>('a' + n % 26)) + std::to_string(n); }

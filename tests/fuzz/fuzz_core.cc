@@ -40,6 +40,7 @@ domain::KeyRing FixedKeys() {
   keys.identity_hmac_secret = std::string(32, 'i');
   keys.pii_keys[1] = std::string(32, 'p');
   keys.active_pii_key_id = 1;
+  keys.log_signing_seed = std::string(32, 'l');
   return keys;
 }
 
