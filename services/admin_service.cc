@@ -17,12 +17,6 @@ constexpr char kListBackups[] = "/creditbank.admin.v1.AdminService/ListBackups";
 constexpr char kReencrypt[] = "/creditbank.admin.v1.AdminService/ReencryptPersonalDetails";
 constexpr char kWhoAmI[] = "/creditbank.admin.v1.AdminService/WhoAmI";
 
-absl::StatusOr<domain::Core*> LocalCore(const Security& security) {
-  domain::Core* core = security.core();
-  if (core == nullptr) return absl::UnavailableError(kNotReadyMessage);
-  return core;
-}
-
 admin_v1::Backup ToBackup(const storage::BackupInfo& info) {
   admin_v1::Backup backup;
   backup.set_backup_id(info.backup_id);
@@ -51,7 +45,7 @@ absl::Status AdminService::IssueToken(const admin_v1::IssueLearnerTokenRequest& 
                                 " (0 for the default)"));
   }
   RETURN_IF_ERROR(violations.ToStatus());
-  ASSIGN_OR_RETURN(domain::Core * core, LocalCore(security_));
+  ASSIGN_OR_RETURN(domain::Core * core, security_.LocalCore());
   accounts::v1::GetAccountRequest lookup;
   lookup.set_account_number(request.account_number());
   ASSIGN_OR_RETURN(accounts::v1::Account account, core->GetAccount(lookup));
@@ -79,7 +73,7 @@ grpc::Status AdminService::QueryAudit(grpc::ServerContext* context,
                                       admin_v1::QueryAuditResponse* response) {
   GuardedCall call(security_, *context, kQueryAudit);
   return call.Run([&]() -> absl::Status {
-    ASSIGN_OR_RETURN(domain::Core * core, LocalCore(security_));
+    ASSIGN_OR_RETURN(domain::Core * core, security_.LocalCore());
     ASSIGN_OR_RETURN(*response, core->QueryAudit(*request));
     return absl::OkStatus();
   });
@@ -94,7 +88,7 @@ grpc::Status AdminService::CreateBackup(grpc::ServerContext* context,
       return absl::FailedPreconditionError(
           "this server has no backup directory: start it with --backup_dir");
     }
-    ASSIGN_OR_RETURN(domain::Core * core, LocalCore(security_));
+    ASSIGN_OR_RETURN(domain::Core * core, security_.LocalCore());
     ASSIGN_OR_RETURN(storage::BackupInfo info, core->store().CreateBackup(backup_dir_));
     *response = ToBackup(info);
     call.audit().target = absl::StrCat("backup ", info.backup_id);
@@ -125,7 +119,7 @@ grpc::Status AdminService::ReencryptPersonalDetails(
     admin_v1::ReencryptPersonalDetailsResponse* response) {
   GuardedCall call(security_, *context, kReencrypt);
   return call.Run([&]() -> absl::Status {
-    ASSIGN_OR_RETURN(domain::Core * core, LocalCore(security_));
+    ASSIGN_OR_RETURN(domain::Core * core, security_.LocalCore());
     ASSIGN_OR_RETURN(*response, core->ReencryptPersonalDetails());
     return absl::OkStatus();
   });

@@ -29,6 +29,7 @@
 #include "domain/core.h"
 #include "grpcpp/server_context.h"
 #include "services/caller_identity.h"
+#include "services/core_handle.h"
 #include "services/status_conversion.h"
 
 namespace creditbank::services {
@@ -44,6 +45,15 @@ class Security {
   // storage is open.
   void SetCore(domain::Core* core) { core_.store(core, std::memory_order_release); }
   domain::Core* core() const { return core_.load(std::memory_order_acquire); }
+  // The core, or UNAVAILABLE while storage opens (services that need the
+  // local core: admin, log).
+  absl::StatusOr<domain::Core*> LocalCore() const {
+    domain::Core* core = this->core();
+    if (core == nullptr) {
+      return absl::UnavailableError(kNotReadyMessage);
+    }
+    return core;
+  }
   const CallerIdentifier& identifier() const { return identifier_; }
   domain::InstitutionLimits& limits() const { return limits_; }
 

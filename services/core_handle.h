@@ -45,6 +45,13 @@ absl::Status AnswerInto(const CoreHandle& handle,
   return absl::OkStatus();
 }
 
+// Stores `answer` in `response`, or returns its error.
+template <typename Message>
+absl::Status Into(absl::StatusOr<Message> answer, Message* response) {
+  if (!answer.ok()) return answer.status();
+  *response = *std::move(answer);
+  return absl::OkStatus();
+}
 
 }  // namespace creditbank::services
 

@@ -26,14 +26,6 @@ std::string Owner(const domain::Caller& caller) {
                                                    : std::string(domain::rules::kBankOwner);
 }
 
-// Stores `answer` in `response`, or returns its error.
-template <typename Message>
-absl::Status Into(absl::StatusOr<Message> answer, Message* response) {
-  if (!answer.ok()) return answer.status();
-  *response = *std::move(answer);
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 template <typename Body>

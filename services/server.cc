@@ -17,6 +17,7 @@
 #include "grpcpp/create_channel.h"
 #include "services/grpc_core_client.h"
 #include "services/ledger_service.h"
+#include "services/log_service.h"
 #include "services/rules_service.h"
 #include "spdlog/spdlog.h"
 #include "storage/store.h"
@@ -35,7 +36,7 @@ absl::StatusOr<std::set<std::string>> ParseServiceList(const std::string& list) 
     if (!known) {
       return absl::InvalidArgumentError(absl::StrCat(
           "--services: unknown service '", name,
-          "' (known: all, accounts, institutions, ledger, admin, rules)"));
+          "' (known: all, accounts, institutions, ledger, log, admin, rules)"));
     }
     services.insert(std::string(name));
   }
@@ -82,7 +83,7 @@ absl::Status CheckDeployment(const ServerOptions& options) {
   if (hosts_core && !options.core_address.empty()) {
     return absl::InvalidArgumentError(
         "--core names another process's core, but this one hosts core services too "
-        "(accounts, institutions or ledger): drop them from --services, or drop --core");
+        "(accounts, institutions, ledger or log): drop them from --services, or drop --core");
   }
   if (!hosts_core && options.core_address.empty() && options.services.contains("rules")) {
     return absl::InvalidArgumentError(
@@ -155,6 +156,10 @@ absl::StatusOr<std::unique_ptr<CreditBankServer>> CreditBankServer::Start(
     server->services_.push_back(std::make_unique<LedgerService>(server->handle_, security));
     server->service_names_.push_back(ledger::v1::LedgerService::service_full_name());
   }
+  if (options.services.contains("log")) {
+    server->services_.push_back(std::make_unique<LogService>(security));
+    server->service_names_.push_back(log::v1::LogService::service_full_name());
+  }
   if (options.services.contains("rules")) {
     server->services_.push_back(std::make_unique<RulesService>(server->rules_handle_, security));
     server->service_names_.push_back(rules::v1::RulesService::service_full_name());
@@ -188,7 +193,8 @@ absl::Status CreditBankServer::OpenStorage() {
   store_options.block_cache_bytes = options_.block_cache_bytes;
   ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, storage::Store::Open(store_options));
   if (!keys_.has_value()) return absl::FailedPreconditionError("storage is already open");
-  ASSIGN_OR_RETURN(core_, domain::Core::Open(std::move(store), *std::move(keys_), clock_));
+  ASSIGN_OR_RETURN(core_, domain::Core::Open(std::move(store), *std::move(keys_), clock_,
+                                             options_.log_origin));
   keys_.reset();
   handle_.Set(core_.get());
   security_->SetCore(core_.get());

@@ -53,10 +53,11 @@ inline constexpr absl::Duration kStorageWatchInterval = absl::Milliseconds(500);
 inline constexpr absl::Duration kStorageRecoveryInterval = absl::Seconds(2);
 
 // Service names accepted by --services.
-inline constexpr const char* kServiceNames[] = {"accounts", "institutions", "ledger", "admin",
-                                                "rules"};
-// The services that are the core (the ledger and what it needs).
-inline constexpr const char* kCoreServiceNames[] = {"accounts", "institutions", "ledger"};
+inline constexpr const char* kServiceNames[] = {"accounts", "institutions", "ledger", "log",
+                                                "admin",    "rules"};
+// The services that are the core (the ledger, what it needs, and its
+// transparency log, which is written with the entries).
+inline constexpr const char* kCoreServiceNames[] = {"accounts", "institutions", "ledger", "log"};
 // How often the rules service looks for approved conversions whose
 // sources were reversed (ReviewReversals), by default.
 inline constexpr absl::Duration kDefaultConversionReviewInterval = absl::Minutes(5);
@@ -75,7 +76,7 @@ struct TlsFiles {
 struct ServerOptions {
   std::string listen = "127.0.0.1:50051";
   // Subset of kServiceNames; "all" expands to every one.
-  std::set<std::string> services = {"accounts", "institutions", "ledger", "admin", "rules"};
+  std::set<std::string> services = {"accounts", "institutions", "ledger", "log", "admin", "rules"};
   // The core (accounts, institutions, ledger) of a split deployment:
   // HOST:PORT, for a process that hosts rules without the core services.
   // Empty: the core is in this process.
@@ -84,6 +85,9 @@ struct ServerOptions {
   // ca: plaintext, which only a loopback core accepts.
   ClientTlsFiles core_tls;
   absl::Duration conversion_review_interval = kDefaultConversionReviewInterval;
+  // The transparency log's origin: the first line of every checkpoint,
+  // and the name of the log's note key. Verifiers pin it: choose it once.
+  std::string log_origin = std::string(domain::kDefaultLogOrigin);
   std::string data_dir = "./data";
   std::string key_file = "./creditbank.keys";
   size_t block_cache_bytes = size_t{256} << 20;

@@ -79,6 +79,12 @@ constexpr std::array kPolicies = {
     MethodPolicy{"/creditbank.rules.v1.RulesService/GetConversionRequest", kReads, A, O, O, D},
     MethodPolicy{"/creditbank.rules.v1.RulesService/ListConversionRequests", kReads, A, O, O, D},
     MethodPolicy{"/creditbank.rules.v1.RulesService/ReviewReversals", kMutates, A, D, D, A},
+    // creditbank.log.v1: heads and consistency proofs are public, so that
+    // anyone can hold the bank to its history; an inclusion proof carries
+    // its entry (the leaf), so it is read like GetEntry.
+    MethodPolicy{"/creditbank.log.v1.LogService/GetCheckpoint", kReads, A, A, A, A, A},
+    MethodPolicy{"/creditbank.log.v1.LogService/GetInclusionProof", kReads, A, O, O, A},
+    MethodPolicy{"/creditbank.log.v1.LogService/GetConsistencyProof", kReads, A, A, A, A, A},
 };
 
 Access RoleAccess(Role role, const MethodPolicy& policy) {
@@ -94,7 +100,7 @@ Access RoleAccess(Role role, const MethodPolicy& policy) {
     case Role::kDevelopment:
       return Access::kAllRows;
     case Role::kAnonymous:
-      return Access::kDenied;
+      return policy.anonymous_access;
   }
   return Access::kDenied;
 }
@@ -129,7 +135,7 @@ const MethodPolicy* FindMethodPolicy(absl::string_view method) {
 }
 
 absl::StatusOr<Access> Authorize(const Caller& caller, const MethodPolicy& policy) {
-  if (caller.role == Role::kAnonymous) {
+  if (caller.role == Role::kAnonymous && policy.anonymous_access == Access::kDenied) {
     return absl::UnauthenticatedError(
         absl::StrCat(policy.method,
                      " needs a client certificate from the bank's CA or a learner token"));

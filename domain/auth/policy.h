@@ -32,6 +32,10 @@ struct MethodPolicy {
   Access institution_access;
   Access learner_access;
   Access service_access;
+  // Callers with neither a certificate nor a token: only for what is
+  // published to everyone (the transparency log's heads and proofs of
+  // consistency), never rows.
+  Access anonymous_access = Access::kDenied;
 };
 
 // Every RPC of every service the server hosts; anything not listed is
@@ -41,8 +45,8 @@ absl::Span<const MethodPolicy> AllMethodPolicies();
 const MethodPolicy* FindMethodPolicy(absl::string_view method);
 
 // The access `caller` has to `policy`'s RPC. UNAUTHENTICATED for an
-// anonymous caller, PERMISSION_DENIED (naming role and RPC) when the role
-// has no access.
+// anonymous caller (unless the RPC is public), PERMISSION_DENIED (naming
+// role and RPC) when the role has no access.
 absl::StatusOr<Access> Authorize(const Caller& caller, const MethodPolicy& policy);
 
 // The row an RPC touches, as far as the row-level rules care.

@@ -17,6 +17,9 @@
 #include "creditbank/ledger/v1/ledger.grpc.pb.h"
 #include "domain/auth/policy.h"
 #include "domain/errors.h"
+#include "domain/tlog/checkpoint.h"
+#include "domain/tlog/merkle.h"
+#include "domain/transparency_log.h"
 #include "domain/validation/dates.h"
 #include "services/status_conversion.h"
 #include "storage/store.h"
@@ -26,6 +29,7 @@
 #include "gtest/gtest.h"
 #include "services/channel_credentials.h"
 #include "services/grpc_core_client.h"
+#include "services/grpc_log_client.h"
 #include "services/grpc_rules_client.h"
 #include "services/server.h"
 #include "tests/integration/server_fixture.h"
@@ -85,13 +89,15 @@ std::string WhoName(Who who) {
   return "?";
 }
 
-// One caller's connection: the core's RPCs, and the rules service's as
-// `rules` on the same channel.
+// One caller's connection: the core's RPCs, the rules service's as
+// `rules` and the transparency log's as `log`, on the same channel.
 struct TestClient : services::GrpcCoreClient {
   TestClient(std::shared_ptr<grpc::Channel> channel, const std::string& token)
       : services::GrpcCoreClient(channel, absl::Seconds(30), token),
-        rules(channel, absl::Seconds(30), token) {}
+        rules(channel, absl::Seconds(30), token),
+        log(channel, absl::Seconds(30), token) {}
   services::GrpcRulesClient rules;
+  services::GrpcLogClient log;
 };
 
 constexpr char kProgrammeA[] = "CQ-VOC-01-WEB";
@@ -242,7 +248,8 @@ std::set<std::string> HostedMethods() {
                               "creditbank.institutions.v1.InstitutionService",
                               "creditbank.ledger.v1.LedgerService",
                               "creditbank.admin.v1.AdminService",
-                              "creditbank.rules.v1.RulesService"}) {
+                              "creditbank.rules.v1.RulesService",
+                              "creditbank.log.v1.LogService"}) {
     const google::protobuf::ServiceDescriptor* descriptor =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service);
     EXPECT_NE(descriptor, nullptr) << service;
@@ -544,6 +551,23 @@ TEST_F(SecurityTest, EveryRoleAgainstEveryRpc) {
        "YYYDU"},
       {Method("rules.v1.RulesService", "ReviewReversals"),
        [](auto& c, int) { return c.rules.ReviewReversals({}).status(); }, "YDDYU"},
+      // The log's heads and consistency proofs are public: anonymous too.
+      {Method("log.v1.LogService", "GetCheckpoint"),
+       [](auto& c, int) { return c.log.GetCheckpoint().status(); }, "YYYYY"},
+      {Method("log.v1.LogService", "GetInclusionProof"),
+       [&](auto& c, int) {
+         log::v1::GetInclusionProofRequest request;
+         request.set_entry_id(own_entry);
+         return c.log.GetInclusionProof(request).status();
+       },
+       "YYYYU"},
+      {Method("log.v1.LogService", "GetConsistencyProof"),
+       [](auto& c, int) {
+         log::v1::GetConsistencyProofRequest request;
+         request.set_first_tree_size(1);
+         return c.log.GetConsistencyProof(request).status();
+       },
+       "YYYYY"},
   };
 
   // The matrix covers every RPC the server hosts, and nothing else.
@@ -661,6 +685,41 @@ TEST_F(SecurityTest, InstitutionActsOnlyOnItsOwnEntries) {
   accounts::v1::GetAccountRequest account;
   account.set_account_number(learner_account_);
   EXPECT_THAT(institution_a_->GetAccount(account), testing::StatusIs(absl::StatusCode::kPermissionDenied));
+}
+
+// The transparency log over mTLS: anyone (no certificate, no token) reads
+// the signed head and checks it with the published key; an inclusion
+// proof carries its entry's leaf, so it follows GetEntry's row rules; the
+// proof a learner gets for their own entry verifies against the head.
+TEST_F(SecurityTest, LogHeadsArePublicAndInclusionProofsFollowTheEntrysRows) {
+  ASSERT_OK_AND_ASSIGN(log::v1::Checkpoint head, anonymous_->log.GetCheckpoint());
+  ASSERT_OK_AND_ASSIGN(domain::tlog::NoteVerifierKey key,
+                       domain::tlog::ParseNoteVerifierKey(head.verifier_key()));
+  ASSERT_OK_AND_ASSIGN(std::string text, domain::tlog::OpenNote(head.signed_note(), key));
+  ASSERT_OK_AND_ASSIGN(domain::tlog::Checkpoint checkpoint,
+                       domain::tlog::ParseCheckpoint(text, domain::kDefaultLogOrigin));
+  EXPECT_GE(checkpoint.tree_size, 2u);
+
+  log::v1::GetInclusionProofRequest request;
+  request.set_entry_id(entry_by_a_);
+  request.set_tree_size(checkpoint.tree_size);
+  ASSERT_OK_AND_ASSIGN(log::v1::InclusionProof proof, learner_->log.GetInclusionProof(request));
+  const std::vector<std::string> hashes(proof.hashes().begin(), proof.hashes().end());
+  EXPECT_OK(domain::tlog::VerifyInclusion(domain::tlog::LeafHash(proof.leaf()),
+                                          entry_by_a_ - 1, checkpoint.tree_size, hashes,
+                                          checkpoint.root_hash));
+  EXPECT_THAT(proof.leaf(), HasSubstr(learner_account_));
+  EXPECT_OK(institution_a_->log.GetInclusionProof(request).status());
+
+  // Another learner's entry, another institution's entry, no identity.
+  request.set_entry_id(entry_by_b_);
+  EXPECT_THAT(learner_->log.GetInclusionProof(request),
+              testing::StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(institution_a_->log.GetInclusionProof(request),
+              testing::StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(anonymous_->log.GetInclusionProof(request),
+              testing::StatusIs(absl::StatusCode::kUnauthenticated));
+  EXPECT_OK(operator_->log.GetInclusionProof(request).status());
 }
 
 TEST_F(SecurityTest, LearnerSeesOnlyTheirOwnAccount) {

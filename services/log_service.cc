@@ -1,0 +1,56 @@
+#include "services/log_service.h"
+
+#include <utility>
+
+#include "common/status_macros.h"
+#include "services/core_handle.h"
+
+namespace creditbank::services {
+namespace {
+
+constexpr char kGetCheckpoint[] = "/creditbank.log.v1.LogService/GetCheckpoint";
+constexpr char kGetInclusionProof[] = "/creditbank.log.v1.LogService/GetInclusionProof";
+constexpr char kGetConsistencyProof[] = "/creditbank.log.v1.LogService/GetConsistencyProof";
+
+}  // namespace
+
+grpc::Status LogService::GetCheckpoint(grpc::ServerContext* context,
+                                       const log_v1::GetCheckpointRequest*,
+                                       log_v1::Checkpoint* response) {
+  GuardedCall call(security_, *context, kGetCheckpoint);
+  return call.Run([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(domain::Core * core, security_.LocalCore());
+    return Into(core->log().GetCheckpoint(), response);
+  });
+}
+
+grpc::Status LogService::GetInclusionProof(grpc::ServerContext* context,
+                                           const log_v1::GetInclusionProofRequest* request,
+                                           log_v1::InclusionProof* response) {
+  GuardedCall call(security_, *context, kGetInclusionProof);
+  return call.Run([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(domain::Core * core, security_.LocalCore());
+    RETURN_IF_ERROR(Into(core->log().GetInclusionProof(*request), response));
+    // The leaf is the entry: only who may read the entry gets its proof.
+    ledger::v1::GetEntryRequest lookup;
+    lookup.set_entry_id(request->entry_id());
+    absl::StatusOr<ledger::v1::Entry> entry = core->GetEntry(lookup);
+    absl::Status visible =
+        entry.ok() ? call.CheckRow({entry->institution_code(), entry->outcome().account_number()})
+                   : entry.status();
+    if (!visible.ok()) response->Clear();
+    return visible;
+  });
+}
+
+grpc::Status LogService::GetConsistencyProof(grpc::ServerContext* context,
+                                             const log_v1::GetConsistencyProofRequest* request,
+                                             log_v1::ConsistencyProof* response) {
+  GuardedCall call(security_, *context, kGetConsistencyProof);
+  return call.Run([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(domain::Core * core, security_.LocalCore());
+    return Into(core->log().GetConsistencyProof(*request), response);
+  });
+}
+
+}  // namespace creditbank::services
