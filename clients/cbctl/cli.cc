@@ -47,6 +47,7 @@ int RunCbctl(const std::vector<std::string>& args, std::ostream& out, std::ostre
   AddLedgerCommands(app, action);
   AddImportCommand(app, action);
   AddAdminCommands(app, action);
+  AddLogCommands(app, action);
   AddRulesCommands(app, action);
 
   // CLI11 wants the arguments last to first.

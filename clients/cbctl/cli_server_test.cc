@@ -12,7 +12,9 @@
 #include "clients/cbctl/cli.h"
 #include "clients/cbctl/exit_codes.h"
 #include "common/clock.h"
+#include "absl/strings/escaping.h"
 #include "creditbank/accounts/v1/accounts.pb.h"
+#include "creditbank/log/v1/log.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
@@ -242,6 +244,60 @@ TEST_F(CliServerTest, ImportThenReRunThenBadRows) {
   EXPECT_THAT(broken.err, HasSubstr("nothing was sent"));
 
   EXPECT_EQ(Cbctl({"admin", "check"}).exit_code, kExitOk);
+}
+
+// The transparency log after an import: the checkpoint's signature, an
+// entry's inclusion and an older tree's consistency are checked by cbctl
+// itself; a pinned key that is not the log's is refused.
+TEST_F(CliServerTest, LogCommandsVerifyWhatTheyPrint) {
+  SetUpInstitution();
+  const std::vector<std::string> accounts = {OpenAccount(1), OpenAccount(2)};
+  ASSERT_EQ(Cbctl({"import", "--institution", kInstitution, "--file",
+                   WriteFile("term.csv", TermCsv(accounts, 10))})
+                .exit_code,
+            kExitOk);
+  Result early = Cbctl({"--json", "log", "checkpoint"});
+  ASSERT_EQ(early.exit_code, kExitOk) << early.err;
+  log::v1::Checkpoint kept;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(early.out, &kept).ok()) << early.out;
+  EXPECT_EQ(kept.tree_size(), 10u);
+  ASSERT_EQ(Cbctl({"import", "--institution", kInstitution, "--file",
+                   WriteFile("more.csv", TermCsv(accounts, 25))})
+                .exit_code,
+            kExitOk);
+
+  Result head = Cbctl({"log", "checkpoint"});
+  ASSERT_EQ(head.exit_code, kExitOk) << head.err;
+  EXPECT_THAT(head.out, HasSubstr("tree size  25"));
+  EXPECT_THAT(head.out, HasSubstr("(signature verified)"));
+  EXPECT_THAT(head.out, HasSubstr("— creditbank.local/log "));
+
+  Result proved = Cbctl({"log", "prove", "--entry", "7"});
+  ASSERT_EQ(proved.exit_code, kExitOk) << proved.err;
+  EXPECT_THAT(proved.out, HasSubstr("(inclusion verified against the signed checkpoint)"));
+  EXPECT_THAT(proved.out, HasSubstr(R"("entry_id":7)"));
+
+  Result consistent = Cbctl({"log", "consistency", "--from", "10", "--root",
+                             absl::Base64Escape(kept.root_hash())});
+  ASSERT_EQ(consistent.exit_code, kExitOk) << consistent.err;
+  EXPECT_THAT(consistent.out, HasSubstr("(as given)"));
+  EXPECT_THAT(consistent.out, HasSubstr("(consistency verified"));
+  // A root the log never had: the proof cannot connect it.
+  std::string forged_root = kept.root_hash();
+  forged_root[0] ^= 1;
+  Result forged = Cbctl({"log", "consistency", "--from", "10", "--root",
+                         absl::Base64Escape(forged_root)});
+  EXPECT_EQ(forged.exit_code, kExitInconsistent);
+  EXPECT_THAT(forged.err, HasSubstr("NOT a prefix"));
+
+  Result wrong_key = Cbctl(
+      {"log", "--key",
+       "creditbank.local/log+00000000+AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+       "checkpoint"});
+  EXPECT_EQ(wrong_key.exit_code, kExitRefused);
+  EXPECT_THAT(wrong_key.err, HasSubstr("not the pinned --key"));
+  EXPECT_EQ(Cbctl({"log", "prove", "--entry", "26"}).exit_code, kExitRefused);
+  EXPECT_EQ(Cbctl({"log", "prove", "--entry", "0"}).exit_code, kExitUsage);
 }
 
 TEST_F(CliServerTest, ImportRefusedAsAWholeExitsOne) {

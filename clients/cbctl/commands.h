@@ -22,6 +22,8 @@ void AddAccountCommands(CLI::App& app, Action& action);
 void AddLedgerCommands(CLI::App& app, Action& action);
 void AddImportCommand(CLI::App& app, Action& action);
 void AddAdminCommands(CLI::App& app, Action& action);
+// log checkpoint|prove|consistency
+void AddLogCommands(CLI::App& app, Action& action);
 // framework, programme, rules, evaluate, progress, requests
 void AddRulesCommands(CLI::App& app, Action& action);
 

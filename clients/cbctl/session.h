@@ -1,6 +1,6 @@
 // What every cbctl command shares: the global flags, the output streams
-// and the clients of the server (the core's services and the rules
-// service, on one channel).
+// and the clients of the server (the core's services, the rules service
+// and the transparency log, on one channel).
 //
 //   Session session(globals, std::cout, std::cerr, /*err_is_terminal=*/true);
 //   return Show(session, session.core().GetInstitution(request), InstitutionView);
@@ -18,6 +18,7 @@
 #include "clients/cbctl/views.h"
 #include "services/channel_credentials.h"
 #include "services/grpc_core_client.h"
+#include "services/grpc_log_client.h"
 #include "services/grpc_rules_client.h"
 
 namespace creditbank::cbctl {
@@ -55,6 +56,7 @@ class Session {
   absl::Status Connect();
   services::GrpcCoreClient& core() { return *core_; }
   services::GrpcRulesClient& rules() { return *rules_; }
+  services::GrpcLogClient& log() { return *log_; }
 
  private:
   const GlobalOptions& options_;
@@ -63,6 +65,7 @@ class Session {
   const bool err_is_terminal_;
   std::unique_ptr<services::GrpcCoreClient> core_;
   std::unique_ptr<services::GrpcRulesClient> rules_;
+  std::unique_ptr<services::GrpcLogClient> log_;
 };
 
 // Prints a call's answer (JSON, or `view` of it) and returns kExitOk, or

@@ -143,10 +143,11 @@ stop_server() {
 }
 
 offline_check() {  # expected entry count
-  expect 0 "$CREDITBANKD" --check --data_dir="$DATA"
+  expect 0 "$CREDITBANKD" --check --data_dir="$DATA" --key_file="$KEYS"
   must_equal "creditbankd --check entries" "$(sed -n 's/^entries checked: //p' "$OUT")" "$1"
   must_equal "creditbankd --check verdict" "$(tail -n 1 "$OUT")" consistent
-  ok "creditbankd --check: consistent, $1 entries"
+  must_contain "$OUT" "transparency log: rebuilt from the entries and compared"
+  ok "creditbankd --check: consistent, $1 entries, transparency log rebuilt and matching"
 }
 
 online_check() {  # expected entry count
@@ -498,6 +499,12 @@ expect 0 cb --json account get --account "${ACCOUNTS[0]}"
 must_equal "name after restart (decrypted with the key file)" "$(json "$OUT" details.name)" \
   "$(json <(sed -n 1p "$WORK/opens.jsonl") account.details.name)"
 online_check "$ENTRIES"
+# The log's signed head before the crash below: kept, as an auditor would.
+expect 0 cb --json log checkpoint
+KEPT_SIZE=$(json "$OUT" tree_size)
+KEPT_ROOT=$(json "$OUT" root_hash)
+must_equal "log size before the crash" "$KEPT_SIZE" "$ENTRIES"
+ok "transparency log head kept: $KEPT_SIZE leaves"
 
 step "9. kill -9 during a 5,000-row upload, restart, upload again"
 data crash-csv "$WORK"
@@ -567,6 +574,16 @@ for account in "$PROBE" "${ACCOUNTS[0]}"; do
   printf '  %s ' "$account"
   data check-pages "$WORK" "$WORK/pages" "$WORK/pages.all.json" "$account"
 done
+
+step "10. transparency log after the crash: the kept head is a prefix, entries prove"
+expect 0 cb log consistency --from "$KEPT_SIZE" --root "$KEPT_ROOT"
+must_contain "$OUT" "tree size  $ENTRIES" "(consistency verified"
+for entry in 1 "$KEPT_SIZE" "$ENTRIES"; do
+  expect 0 cb log prove --entry "$entry"
+  must_contain "$OUT" "\"entry_id\":$entry," "(inclusion verified against the signed checkpoint)"
+done
+ok "the head kept before kill -9 is a prefix of today's ($KEPT_SIZE -> $ENTRIES leaves); entries 1, $KEPT_SIZE, $ENTRIES proven"
+
 stop_server
 offline_check "$ENTRIES"
 ok "every one of the 5,000 rows recorded exactly once; consistent"
