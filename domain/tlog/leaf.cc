@@ -1,10 +1,12 @@
 #include "domain/tlog/leaf.h"
 
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+
 #include <utility>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "domain/crypto/primitives.h"
@@ -17,13 +19,38 @@ namespace {
 
 constexpr absl::string_view kSaltKeyLabel = "creditbank transparency log leaf salt v1";
 
-// "OUTCOME_KIND_COURSE_CREDIT" -> "course_credit"; a value this build
-// does not know keeps its number, so the leaf still says what is stored.
-std::string EnumText(const std::string& name, absl::string_view prefix, int number) {
-  if (name.size() <= prefix.size() || !absl::StartsWith(name, prefix)) {
-    return absl::StrCat(number);
+// The spellings of leaf format v1, frozen here rather than taken from the
+// proto's enum names: a renamed enum value is wire-compatible, but would
+// change the leaf of every stored entry that has it (and every proof over
+// it). A value a later build adds is spelled by its number until a new
+// leaf format names it (leaf_test.cc fails for a value without one).
+std::string KindText(common::v1::OutcomeKind kind) {
+  switch (kind) {
+    case common::v1::OUTCOME_KIND_UNSPECIFIED: return "unspecified";
+    case common::v1::OUTCOME_KIND_COURSE_CREDIT: return "course_credit";
+    case common::v1::OUTCOME_KIND_CERTIFICATE: return "certificate";
+    case common::v1::OUTCOME_KIND_TRAINING_HOURS: return "training_hours";
+    case common::v1::OUTCOME_KIND_EXAM: return "exam";
+    case common::v1::OUTCOME_KIND_PRIOR_LEARNING: return "prior_learning";
+    case common::v1::OUTCOME_KIND_CONVERSION: return "conversion";
+    case common::v1::OUTCOME_KIND_REVERSAL: return "reversal";
+    default: return absl::StrCat(static_cast<int>(kind));
   }
-  return absl::AsciiStrToLower(absl::string_view(name).substr(prefix.size()));
+}
+
+std::string SectorText(common::v1::Sector sector) {
+  switch (sector) {
+    case common::v1::SECTOR_UNSPECIFIED: return "unspecified";
+    case common::v1::SECTOR_GENERAL_HIGHER: return "general_higher";
+    case common::v1::SECTOR_VOCATIONAL: return "vocational";
+    case common::v1::SECTOR_CONTINUING: return "continuing";
+    case common::v1::SECTOR_OPEN_UNIVERSITY: return "open_university";
+    case common::v1::SECTOR_COMMUNITY: return "community";
+    case common::v1::SECTOR_ELDERLY: return "elderly";
+    case common::v1::SECTOR_ENTERPRISE_TRAINING: return "enterprise_training";
+    case common::v1::SECTOR_CERTIFYING_BODY: return "certifying_body";
+    default: return absl::StrCat(static_cast<int>(sector));
+  }
 }
 
 std::string DateText(const common::v1::Date& date) {
@@ -109,9 +136,15 @@ std::string LeafSaltKey(absl::string_view identity_hmac_secret) {
 void AppendJcsString(std::string& out, absl::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    switch (c) {
+  // Runs of characters that need no escape (nearly all of them) are
+  // appended whole: this is on the sequencer's path for every entry.
+  size_t run_start = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 0x20 && byte != '"' && byte != '\\') continue;
+    out.append(text.data() + run_start, i - run_start);
+    run_start = i + 1;
+    switch (byte) {
       case '"': out.append("\\\""); break;
       case '\\': out.append("\\\\"); break;
       case '\b': out.append("\\b"); break;
@@ -120,20 +153,45 @@ void AppendJcsString(std::string& out, absl::string_view text) {
       case '\r': out.append("\\r"); break;
       case '\t': out.append("\\t"); break;
       default:
-        if (byte < 0x20) {
-          out.append("\\u00");
-          out.push_back(kHex[byte >> 4]);
-          out.push_back(kHex[byte & 0xf]);
-        } else {
-          out.push_back(c);
-        }
+        out.append("\\u00");
+        out.push_back(kHex[byte >> 4]);
+        out.push_back(kHex[byte & 0xf]);
     }
   }
+  out.append(text.data() + run_start, text.size() - run_start);
   out.push_back('"');
 }
 
+LeafHasher::LeafHasher(std::string salt_key) : salt_key_(std::move(salt_key)) {
+  EVP_MAC* hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  if (hmac == nullptr) return;  // Salt() falls back to the one-shot HMAC
+  EVP_MAC_CTX* context = EVP_MAC_CTX_new(hmac);
+  EVP_MAC_free(hmac);  // the context holds its own reference
+  char digest[] = "SHA256";
+  const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest, 0),
+                               OSSL_PARAM_construct_end()};
+  if (context == nullptr ||
+      EVP_MAC_init(context, reinterpret_cast<const unsigned char*>(salt_key_.data()),
+                   salt_key_.size(), params) != 1) {
+    EVP_MAC_CTX_free(context);
+    return;
+  }
+  keyed_mac_.reset(context, EVP_MAC_CTX_free);
+}
+
 std::string LeafHasher::Salt(uint64_t entry_id) const {
-  std::string mac = HmacSha256(salt_key_, storage::EntryKey(entry_id));
+  const std::string id = storage::EntryKey(entry_id);
+  std::string mac(kSha256Bytes, '\0');
+  size_t length = 0;
+  EVP_MAC_CTX* copy = keyed_mac_ != nullptr ? EVP_MAC_CTX_dup(keyed_mac_.get()) : nullptr;
+  const bool done =
+      copy != nullptr &&
+      EVP_MAC_update(copy, reinterpret_cast<const unsigned char*>(id.data()), id.size()) == 1 &&
+      EVP_MAC_final(copy, reinterpret_cast<unsigned char*>(mac.data()), &length, mac.size()) ==
+          1 &&
+      length == kSha256Bytes;
+  EVP_MAC_CTX_free(copy);
+  if (!done) mac = HmacSha256(salt_key_, id);  // the same MAC, the slow way
   mac.resize(kLeafSaltBytes);
   return mac;
 }
@@ -154,14 +212,12 @@ std::string LeafHasher::LeafBytes(const ledger::v1::Entry& entry) const {
   leaf.Unsigned("framework_level", outcome.framework_level());
   leaf.Raw("grade", GradeJson(outcome.grade()));
   leaf.String("institution", entry.institution_code());
-  leaf.String("kind", EnumText(common::v1::OutcomeKind_Name(outcome.kind()), "OUTCOME_KIND_",
-                               outcome.kind()));
+  leaf.String("kind", KindText(outcome.kind()));
   leaf.String("recorded_at", TimeText(entry.recorded_at()));
   leaf.String("reversal_reason", entry.reversal_reason());
   leaf.Unsigned("reverses_entry_id", entry.reverses_entry_id());
   leaf.String("salt", absl::WebSafeBase64Escape(Salt(entry.entry_id())));
-  leaf.String("sector",
-              EnumText(common::v1::Sector_Name(outcome.sector()), "SECTOR_", outcome.sector()));
+  leaf.String("sector", SectorText(outcome.sector()));
   leaf.Raw("source_entry_ids", SourceIdsJson(outcome));
   leaf.Unsigned("study_hours", outcome.study_hours());
   leaf.String("title", outcome.title());

@@ -20,7 +20,10 @@
 #define CREDITBANK_DOMAIN_TLOG_LEAF_H_
 
 #include <cstddef>
+#include <openssl/types.h>
+
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -43,7 +46,8 @@ void AppendJcsString(std::string& out, absl::string_view text);
 
 class LeafHasher {
  public:
-  explicit LeafHasher(std::string salt_key) : salt_key_(std::move(salt_key)) {}
+  // Thread-safe once built (the sequencer and proof readers share one).
+  explicit LeafHasher(std::string salt_key);
 
   // The leaf's salt: the first kLeafSaltBytes of HMAC(salt key, entry id
   // as 8 big-endian bytes).
@@ -58,6 +62,9 @@ class LeafHasher {
 
  private:
   std::string salt_key_;
+  // HMAC-SHA-256 keyed with the salt key once; each salt works on a copy
+  // (keying and looking the algorithm up per entry cost more than the MAC).
+  std::shared_ptr<EVP_MAC_CTX> keyed_mac_;
 };
 
 }  // namespace creditbank::domain::tlog

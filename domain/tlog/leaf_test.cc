@@ -4,6 +4,7 @@
 // field of an entry in the leaf, and the salt's properties.
 #include "domain/tlog/leaf.h"
 
+#include <cctype>
 #include <set>
 #include <string>
 #include <vector>
@@ -102,6 +103,31 @@ TEST(LeafTest, GradesDatesKindsAndSourcesAreSpelledOut) {
   // A value a later build may add keeps its number.
   entry.mutable_outcome()->set_kind(static_cast<common::v1::OutcomeKind>(42));
   EXPECT_EQ(nlohmann::json::parse(Hasher().LeafBytes(entry))["kind"], "42");
+}
+
+// Every enum value the build knows has a frozen v1 spelling (not its
+// number), and it is the proto name in lower case without the prefix —
+// today; a later rename of the proto value must not change it.
+TEST(LeafTest, EveryKindAndSectorHasAFrozenSpelling) {
+  auto spelled = [](const google::protobuf::EnumDescriptor* descriptor, const std::string& prefix,
+                    const std::string& member, auto set) {
+    for (int i = 0; i < descriptor->value_count(); ++i) {
+      const google::protobuf::EnumValueDescriptor* value = descriptor->value(i);
+      ledger::v1::Entry entry = GoldenEntry();
+      set(entry, value->number());
+      const nlohmann::json leaf = nlohmann::json::parse(Hasher().LeafBytes(entry));
+      std::string expected = value->name().substr(prefix.size());
+      for (char& c : expected) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      EXPECT_EQ(leaf[member], expected) << value->name() << ": give it a spelling in leaf.cc";
+    }
+  };
+  spelled(common::v1::OutcomeKind_descriptor(), "OUTCOME_KIND_", "kind",
+          [](ledger::v1::Entry& e, int n) {
+            e.mutable_outcome()->set_kind(static_cast<common::v1::OutcomeKind>(n));
+          });
+  spelled(common::v1::Sector_descriptor(), "SECTOR_", "sector", [](ledger::v1::Entry& e, int n) {
+    e.mutable_outcome()->set_sector(static_cast<common::v1::Sector>(n));
+  });
 }
 
 // Each stored field changes the leaf; a field added to Entry or Outcome
