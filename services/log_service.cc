@@ -30,16 +30,20 @@ grpc::Status LogService::GetInclusionProof(grpc::ServerContext* context,
   GuardedCall call(security_, *context, kGetInclusionProof);
   return call.Run([&]() -> absl::Status {
     ASSIGN_OR_RETURN(domain::Core * core, security_.LocalCore());
-    RETURN_IF_ERROR(Into(core->log().GetInclusionProof(*request), response));
-    // The leaf is the entry: only who may read the entry gets its proof.
-    ledger::v1::GetEntryRequest lookup;
-    lookup.set_entry_id(request->entry_id());
-    absl::StatusOr<ledger::v1::Entry> entry = core->GetEntry(lookup);
-    absl::Status visible =
-        entry.ok() ? call.CheckRow({entry->institution_code(), entry->outcome().account_number()})
-                   : entry.status();
-    if (!visible.ok()) response->Clear();
-    return visible;
+    // The leaf is the entry: only who may read the entry gets its proof,
+    // checked before any proof work is done for the caller.
+    if (request->entry_id() != 0) {
+      ledger::v1::GetEntryRequest lookup;
+      lookup.set_entry_id(request->entry_id());
+      absl::StatusOr<ledger::v1::Entry> entry = core->GetEntry(lookup);
+      if (entry.ok()) {
+        RETURN_IF_ERROR(
+            call.CheckRow({entry->institution_code(), entry->outcome().account_number()}));
+      } else if (entry.status().code() != absl::StatusCode::kNotFound) {
+        return entry.status();
+      }
+    }
+    return Into(core->log().GetInclusionProof(*request), response);
   });
 }
 

@@ -269,8 +269,11 @@ TEST_F(CliServerTest, LogCommandsVerifyWhatTheyPrint) {
   Result head = Cbctl({"log", "checkpoint"});
   ASSERT_EQ(head.exit_code, kExitOk) << head.err;
   EXPECT_THAT(head.out, HasSubstr("tree size  25"));
-  EXPECT_THAT(head.out, HasSubstr("(signature verified)"));
+  EXPECT_THAT(head.out, HasSubstr("(signature verified with the key the server sent"));
   EXPECT_THAT(head.out, HasSubstr("— creditbank.local/log "));
+  Result pinned = Cbctl({"log", "--key", kept.verifier_key(), "checkpoint"});
+  ASSERT_EQ(pinned.exit_code, kExitOk) << pinned.err;
+  EXPECT_THAT(pinned.out, HasSubstr("(signature verified with the pinned --key)"));
 
   Result proved = Cbctl({"log", "prove", "--entry", "7"});
   ASSERT_EQ(proved.exit_code, kExitOk) << proved.err;

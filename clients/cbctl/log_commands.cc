@@ -10,6 +10,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "clients/cbctl/commands.h"
+#include "clients/cbctl/log_checks.h"
 #include "common/status_macros.h"
 #include "domain/tlog/checkpoint.h"
 #include "domain/tlog/merkle.h"
@@ -60,7 +61,11 @@ int Checkpoint(Session& session, const LogFlags& flags) {
   if (session.json()) {
     session.out() << ToJson(served);
   } else {
-    session.out() << HeadLines(*head, served.verifier_key()) << "(signature verified)\n\n"
+    session.out() << HeadLines(*head, served.verifier_key())
+                  << (flags.pinned_key.empty()
+                          ? "(signature verified with the key the server sent: pin it with --key)"
+                          : "(signature verified with the pinned --key)")
+                  << "\n\n"
                   << served.signed_note();
   }
   return kExitOk;
@@ -75,9 +80,13 @@ int Prove(Session& session, const LogFlags& flags) {
   request.set_tree_size(head->tree_size);
   absl::StatusOr<log::v1::InclusionProof> proof = session.log().GetInclusionProof(request);
   if (!proof.ok()) return ReportError(session.err(), proof.status());
-  const absl::Status verified =
-      tlog::VerifyInclusion(tlog::LeafHash(proof->leaf()), proof->leaf_index(), head->tree_size,
-                            Hashes(proof->hashes()), head->root_hash);
+  // Nothing the server says about which entry this is counts: the index
+  // is the one asked for, and the leaf itself must name that entry.
+  absl::Status verified = ProvesEntry(*proof, flags.entry_id, head->tree_size);
+  if (verified.ok()) {
+    verified = tlog::VerifyInclusion(tlog::LeafHash(proof->leaf()), flags.entry_id - 1,
+                                     head->tree_size, Hashes(proof->hashes()), head->root_hash);
+  }
   if (!verified.ok()) {
     session.err() << "cbctl log prove: the proof does NOT verify against the signed checkpoint: "
                   << verified.message() << "\n";
@@ -112,7 +121,8 @@ int Consistency(Session& session, const LogFlags& flags) {
   absl::StatusOr<log::v1::ConsistencyProof> proof = session.log().GetConsistencyProof(request);
   if (!proof.ok()) return ReportError(session.err(), proof.status());
   // The root the caller kept, when given: that is what makes the check
-  // worth anything; else the one the server reports for the older tree.
+  // worth anything; else the one the server reports for the older tree
+  // (which proves only that the server's answers agree with each other).
   const std::string& first_root = kept_root.empty() ? proof->first_root_hash() : kept_root;
   const absl::Status verified =
       tlog::VerifyConsistency(flags.from_size, head->tree_size, first_root, head->root_hash,
@@ -128,7 +138,10 @@ int Consistency(Session& session, const LogFlags& flags) {
   } else {
     session.out() << "from       " << flags.from_size << " leaves, root "
                   << absl::Base64Escape(first_root)
-                  << (kept_root.empty() ? " (as the server reports it)" : " (as given)") << "\n"
+                  << (kept_root.empty() ? " (as the server reports it: give --root to check "
+                                          "a head you kept)"
+                                        : " (as given)")
+                  << "\n"
                   << HeadLines(*head, served.verifier_key())
                   << "(consistency verified: the older tree is a prefix of the signed one)\n";
   }
