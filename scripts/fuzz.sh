@@ -34,7 +34,7 @@ esac
 
 ALL_TARGETS=(fuzz_accounts_requests fuzz_institutions_requests fuzz_ledger_requests
              fuzz_csv_import fuzz_value_parsers fuzz_text_validation fuzz_learner_token
-             fuzz_rules)
+             fuzz_rules fuzz_jose)
 if [ $# -gt 0 ]; then TARGETS=("$@"); else TARGETS=("${ALL_TARGETS[@]}"); fi
 BUILD_DIR=${FUZZ_BUILD_DIR:-build-fuzz}
 JOBS=${FUZZ_JOBS:-$(nproc)}

@@ -647,7 +647,8 @@ int main(int argc, char** argv) {
   }
   root = argv[1];
   // Only the targets generated here: other targets' seeds are written by
-  // hand (fuzz_learner_token's tokens are signed with its fixed test key).
+  // hand (fuzz_learner_token's tokens are signed with its fixed test key)
+  // or by tests/fuzz/make_jose_seeds.py (fuzz_jose's, signed by PyJWT).
   for (const char* target : {"fuzz_ledger_requests", "fuzz_accounts_requests",
                              "fuzz_institutions_requests", "fuzz_csv_import",
                              "fuzz_text_validation", "fuzz_value_parsers", "fuzz_rules"}) {
