@@ -18,6 +18,7 @@
 #include "domain/crypto/ed25519.h"
 #include "domain/jose/base64url.h"
 #include "gmock/gmock.h"
+#include "domain/jose/rfc_test_vectors.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
 
@@ -30,13 +31,12 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using Json = nlohmann::json;
 
-// RFC 7515 Appendix A.3.1: the ES256 example key.
-constexpr char kRfc7515X[] = "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU";
-constexpr char kRfc7515Y[] = "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0";
-constexpr char kRfc7515D[] = "jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI";
-// RFC 8037 Appendix A.1/A.2: the Ed25519 example key (RFC 8032 test 1).
-constexpr char kRfc8037D[] = "nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A";
-constexpr char kRfc8037X[] = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo";
+// The RFC examples (rfc_test_vectors.h).
+using rfc::kRfc7515D;
+using rfc::kRfc7515X;
+using rfc::kRfc7515Y;
+using rfc::kRfc8037D;
+using rfc::kRfc8037X;
 
 Json EcJwk() {
   return Json{{"kty", "EC"},         {"crv", "P-256"}, {"x", kRfc7515X}, {"y", kRfc7515Y},

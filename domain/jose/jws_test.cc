@@ -25,6 +25,7 @@
 #include "domain/jose/base64url.h"
 #include "domain/jose/strict_json.h"
 #include "gmock/gmock.h"
+#include "domain/jose/rfc_test_vectors.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
 
@@ -37,21 +38,14 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using Json = nlohmann::json;
 
-// RFC 8037 Appendix A.1 (private seed), A.2 (public key), A.4 (the JWS).
-constexpr char kRfc8037D[] = "nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A";
-constexpr char kRfc8037X[] = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo";
-constexpr char kRfc8037Payload[] = "Example of Ed25519 signing";
-constexpr char kRfc8037Jws[] =
-    "eyJhbGciOiJFZERTQSJ9.RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc."
-    "hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg";
-// RFC 7515 Appendix A.3: an ES256 JWS and its key.
-constexpr char kRfc7515X[] = "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU";
-constexpr char kRfc7515Y[] = "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0";
-constexpr char kRfc7515Jws[] =
-    "eyJhbGciOiJFUzI1NiJ9."
-    "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFt"
-    "cGxlLmNvbS9pc19yb290Ijp0cnVlfQ."
-    "DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQxfKTUJqPP3-Kg6NU1Q";
+// The RFC examples (rfc_test_vectors.h).
+using rfc::kRfc7515Jws;
+using rfc::kRfc7515X;
+using rfc::kRfc7515Y;
+using rfc::kRfc8037D;
+using rfc::kRfc8037Jws;
+using rfc::kRfc8037Payload;
+using rfc::kRfc8037X;
 
 constexpr char kTyp[] = "vc+jwt";
 
