@@ -1,0 +1,411 @@
+#include "domain/transcripts/transcript_verifier.h"
+
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "domain/jose/jws.h"
+#include "domain/jose/strict_json.h"
+#include "domain/tlog/checkpoint.h"
+#include "domain/tlog/merkle.h"
+#include "domain/transcripts/achievement.h"
+#include "domain/transcripts/status_list.h"
+#include "domain/transcripts/transcript.h"
+#include "domain/transcripts/transcript_format.h"
+
+namespace creditbank::domain::transcripts {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr const char* kCheckNames[] = {"format",   "issuer_key", "signature",
+                                       "credential", "validity", "status",
+                                       "checkpoint", "inclusion", "consistency"};
+enum CheckIndex {
+  kFormat,
+  kIssuerKey,
+  kSignature,
+  kCredential,
+  kValidity,
+  kStatus,
+  kCheckpoint,
+  kInclusion,
+  kConsistency,
+};
+
+// The report under construction: every check starts skipped.
+class Report {
+ public:
+  Report() {
+    for (const char* name : kCheckNames) report_.checks.push_back({name, CheckOutcome::kSkipped, ""});
+  }
+  void Pass(CheckIndex check, std::string detail = "") {
+    Set(check, CheckOutcome::kPassed, std::move(detail));
+  }
+  void Fail(CheckIndex check, std::string detail) {
+    Set(check, CheckOutcome::kFailed, std::move(detail));
+  }
+  void Unknown(CheckIndex check, std::string detail) {
+    Set(check, CheckOutcome::kUnknown, std::move(detail));
+  }
+  VerificationReport& report() { return report_; }
+
+  VerificationReport Finish() && {
+    bool valid = true;
+    for (const CheckResult& check : report_.checks) {
+      const bool optional_unknown =
+          check.name == kCheckNames[kConsistency] && check.outcome == CheckOutcome::kUnknown;
+      if (check.outcome != CheckOutcome::kPassed && !optional_unknown) valid = false;
+    }
+    report_.valid = valid;
+    return std::move(report_);
+  }
+
+ private:
+  void Set(CheckIndex check, CheckOutcome outcome, std::string detail) {
+    report_.checks[check].outcome = outcome;
+    report_.checks[check].detail = std::move(detail);
+  }
+  VerificationReport report_;
+};
+
+std::string Message(const absl::Status& status) { return std::string(status.message()); }
+
+// A member of the expected JSON type, or nullptr.
+const Json* Member(const Json& object, const char* name, Json::value_t type) {
+  if (!object.is_object()) return nullptr;
+  const auto it = object.find(name);
+  if (it == object.end()) return nullptr;
+  if (it->type() != type &&
+      !(type == Json::value_t::number_integer && it->is_number_unsigned())) {
+    return nullptr;
+  }
+  return &*it;
+}
+
+const std::string* StringOf(const Json& object, const char* name) {
+  const Json* member = Member(object, name, Json::value_t::string);
+  return member == nullptr ? nullptr : member->get_ptr<const std::string*>();
+}
+
+bool TypeIncludes(const Json& object, absl::string_view type) {
+  const Json* types = Member(object, "type", Json::value_t::array);
+  if (types == nullptr) return false;
+  for (const Json& item : *types) {
+    if (item.is_string() && item.get<std::string>() == type) return true;
+  }
+  return false;
+}
+
+std::optional<int64_t> ParseDateTime(const std::string& text) {
+  absl::Time time;
+  std::string error;
+  if (!absl::ParseTime(kDateTimeFormat, text, absl::UTCTimeZone(), &time, &error)) {
+    return std::nullopt;
+  }
+  const int64_t seconds = absl::ToUnixSeconds(time);
+  if (DateTimeText(seconds) != text) return std::nullopt;  // one spelling only
+  return seconds;
+}
+
+// The credential's shape (docs/transcripts.md §2); the reason it is not a
+// transcript otherwise.
+absl::Status CheckCredentialShape(const Json& credential) {
+  const Json* context = Member(credential, "@context", Json::value_t::array);
+  if (context == nullptr || context->empty() || *context->begin() != std::string(kVcContext)) {
+    return absl::InvalidArgumentError("@context does not begin with the VC 2.0 context");
+  }
+  if (!TypeIncludes(credential, "VerifiableCredential") ||
+      !TypeIncludes(credential, "ClrCredential")) {
+    return absl::InvalidArgumentError("type is not VerifiableCredential and ClrCredential");
+  }
+  const std::string* id = StringOf(credential, "id");
+  const Json* issuer = Member(credential, "issuer", Json::value_t::object);
+  const std::string* issuer_id = issuer == nullptr ? nullptr : StringOf(*issuer, "id");
+  const Json* subject = Member(credential, "credentialSubject", Json::value_t::object);
+  const std::string* subject_id = subject == nullptr ? nullptr : StringOf(*subject, "id");
+  if (id == nullptr || issuer_id == nullptr || subject_id == nullptr) {
+    return absl::InvalidArgumentError("id, issuer.id or credentialSubject.id is missing");
+  }
+  const std::string* iss = StringOf(credential, "iss");
+  const std::string* jti = StringOf(credential, "jti");
+  const std::string* sub = StringOf(credential, "sub");
+  if (iss == nullptr || *iss != *issuer_id || jti == nullptr || *jti != *id || sub == nullptr ||
+      *sub != *subject_id) {
+    return absl::InvalidArgumentError("the JWT claims iss, jti, sub disagree with the credential");
+  }
+  const Json* achievements = Member(*subject, "achievement", Json::value_t::array);
+  if (achievements == nullptr || achievements->empty() ||
+      achievements->size() > kMaxTranscriptAchievements) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "credentialSubject.achievement is not a list of 1 to ", kMaxTranscriptAchievements));
+  }
+  if (Member(credential, kTransparencyLogMember, Json::value_t::object) == nullptr) {
+    return absl::InvalidArgumentError("transparencyLog is missing");
+  }
+  if (Member(credential, "credentialStatus", Json::value_t::object) == nullptr) {
+    return absl::InvalidArgumentError("credentialStatus is missing");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckValidity(const Json& credential, absl::Time now) {
+  const std::string* from_text = StringOf(credential, "validFrom");
+  const std::optional<int64_t> from =
+      from_text == nullptr ? std::nullopt : ParseDateTime(*from_text);
+  const Json* nbf = Member(credential, "nbf", Json::value_t::number_integer);
+  if (!from.has_value() || nbf == nullptr || nbf->get<int64_t>() != *from) {
+    return absl::InvalidArgumentError("validFrom is not an RFC 3339 UTC time equal to nbf");
+  }
+  if (absl::FromUnixSeconds(*from) > now + kClockSkew) {
+    return absl::FailedPreconditionError("not valid yet (validFrom is in the future)");
+  }
+  if (const std::string* until_text = StringOf(credential, "validUntil"); until_text != nullptr) {
+    const std::optional<int64_t> until = ParseDateTime(*until_text);
+    const Json* exp = Member(credential, "exp", Json::value_t::number_integer);
+    if (!until.has_value() || exp == nullptr || exp->get<int64_t>() != *until) {
+      return absl::InvalidArgumentError("validUntil is not an RFC 3339 UTC time equal to exp");
+    }
+    if (absl::FromUnixSeconds(*until) <= now) return absl::FailedPreconditionError("expired");
+  } else if (credential.contains("validUntil") || credential.contains("exp")) {
+    return absl::InvalidArgumentError("exp without validUntil");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::string>> DecodeHashes(const Json& list) {
+  if (!list.is_array() || list.size() > tlog::kMaxProofHashes) {
+    return absl::InvalidArgumentError("proof is not a list of at most 64 hashes");
+  }
+  std::vector<std::string> hashes;
+  for (const Json& item : list) {
+    std::string hash;
+    if (!item.is_string() || !absl::Base64Unescape(item.get<std::string>(), &hash) ||
+        hash.size() != tlog::kHashBytes || absl::Base64Escape(hash) != item.get<std::string>()) {
+      return absl::InvalidArgumentError("a proof hash is not 32 bytes of base64");
+    }
+    hashes.push_back(std::move(hash));
+  }
+  return hashes;
+}
+
+// One achievement: it shows what its leaf says, and the leaf is in the
+// tree of `checkpoint`.
+absl::Status CheckAchievement(const Json& achievement, const std::string& subject_id,
+                              const tlog::Checkpoint& checkpoint) {
+  const Json* evidence = Member(achievement, kLedgerEntryMember, Json::value_t::object);
+  const std::string* leaf_bytes = evidence == nullptr ? nullptr : StringOf(*evidence, "leaf");
+  const Json* leaf_index = evidence == nullptr
+                               ? nullptr
+                               : Member(*evidence, "leafIndex", Json::value_t::number_unsigned);
+  const Json* entry_id =
+      evidence == nullptr ? nullptr : Member(*evidence, "entryId", Json::value_t::number_unsigned);
+  const Json* proof =
+      evidence == nullptr ? nullptr : Member(*evidence, "inclusionProof", Json::value_t::array);
+  if (leaf_bytes == nullptr || leaf_index == nullptr || entry_id == nullptr || proof == nullptr) {
+    return absl::InvalidArgumentError("ledgerEntry is missing or incomplete");
+  }
+  absl::StatusOr<LedgerLeaf> leaf = ParseLedgerLeaf(*leaf_bytes);
+  if (!leaf.ok()) return leaf.status();
+  if (entry_id->get<uint64_t>() != leaf->entry_id ||
+      leaf_index->get<uint64_t>() != leaf->entry_id - 1) {
+    return absl::InvalidArgumentError("entryId or leafIndex is not the leaf's");
+  }
+  if (AccountUrn(leaf->account) != subject_id) {
+    return absl::InvalidArgumentError("the leaf is another account's entry");
+  }
+  const Json* creator = Member(achievement, "creator", Json::value_t::object);
+  const std::string* institution_name = creator == nullptr ? nullptr : StringOf(*creator, "name");
+  if (institution_name == nullptr) return absl::InvalidArgumentError("creator.name is missing");
+  Json shown = achievement;
+  shown.erase(kLedgerEntryMember);
+  if (shown != AchievementJson(*leaf, *institution_name)) {
+    return absl::InvalidArgumentError("what it shows differs from its log leaf");
+  }
+  absl::StatusOr<std::vector<std::string>> hashes = DecodeHashes(*proof);
+  if (!hashes.ok()) return hashes.status();
+  return tlog::VerifyInclusion(tlog::LeafHash(*leaf_bytes), leaf->entry_id - 1,
+                               checkpoint.tree_size, *hashes, checkpoint.root_hash);
+}
+
+void CheckStatus(const Json& credential, const std::string& issuer_id,
+                 const VerificationInputs& inputs, Report& report) {
+  VerificationReport& out = report.report();
+  out.status = "unknown";
+  absl::StatusOr<StatusListEntry> entry = StatusListEntryFromJson(credential["credentialStatus"]);
+  if (!entry.ok()) return report.Fail(kStatus, Message(entry.status()));
+  if (!inputs.status_list_jws.has_value()) {
+    return report.Unknown(kStatus, "no status list given: status unknown, so not valid");
+  }
+  absl::StatusOr<StatusListCredential> list =
+      VerifyStatusListCredential(*inputs.status_list_jws, *inputs.keys, issuer_id);
+  if (!list.ok()) return report.Unknown(kStatus, "status list refused: " + Message(list.status()));
+  absl::StatusOr<bool> set = StatusOfEntry(*list, *entry);
+  if (!set.ok()) return report.Unknown(kStatus, Message(set.status()));
+  if (!*set) {
+    out.status = "active";
+    return report.Pass(kStatus, "active");
+  }
+  out.status = entry->purpose == kStatusPurposeSuspension ? "suspended" : "revoked";
+  report.Fail(kStatus, out.status);
+}
+
+absl::StatusOr<tlog::Checkpoint> OpenCheckpoint(absl::string_view note,
+                                                const tlog::NoteVerifierKey& key) {
+  absl::StatusOr<std::string> text = tlog::OpenNote(note, key);
+  if (!text.ok()) return text.status();
+  return tlog::ParseCheckpoint(*text, key.name);
+}
+
+void CheckLog(const Json& credential, const VerificationInputs& inputs, Report& report) {
+  const Json& log = credential[kTransparencyLogMember];
+  const std::string* note = StringOf(log, "checkpoint");
+  const std::string* key_text = StringOf(log, "verifierKey");
+  if (note == nullptr || key_text == nullptr) {
+    return report.Fail(kCheckpoint, "transparencyLog.checkpoint or verifierKey is missing");
+  }
+  if (inputs.pinned_log_key.has_value() && *inputs.pinned_log_key != *key_text) {
+    return report.Fail(kCheckpoint, "the log key is not the pinned one");
+  }
+  absl::StatusOr<tlog::NoteVerifierKey> key = tlog::ParseNoteVerifierKey(*key_text);
+  if (!key.ok()) return report.Fail(kCheckpoint, Message(key.status()));
+  absl::StatusOr<tlog::Checkpoint> checkpoint = OpenCheckpoint(*note, *key);
+  if (!checkpoint.ok()) return report.Fail(kCheckpoint, Message(checkpoint.status()));
+  report.report().checkpoint_tree_size = checkpoint->tree_size;
+  report.Pass(kCheckpoint, absl::StrCat(checkpoint->origin, " at tree size ", checkpoint->tree_size));
+
+  const Json& subject = credential["credentialSubject"];
+  const std::string& subject_id = subject["id"].get_ref<const std::string&>();
+  const Json& achievements = subject["achievement"];
+  for (size_t i = 0; i < achievements.size(); ++i) {
+    if (absl::Status status = CheckAchievement(achievements[i], subject_id, *checkpoint);
+        !status.ok()) {
+      return report.Fail(kInclusion, absl::StrCat("achievement ", i, ": ", status.message()));
+    }
+  }
+  report.Pass(kInclusion, absl::StrCat(achievements.size(), " achievements in the log"));
+
+  if (!inputs.later_checkpoint.has_value()) {
+    return report.Unknown(kConsistency, "no later checkpoint given");
+  }
+  absl::StatusOr<tlog::Checkpoint> later =
+      OpenCheckpoint(inputs.later_checkpoint->signed_note, *key);
+  if (!later.ok()) return report.Fail(kConsistency, "later checkpoint: " + Message(later.status()));
+  if (later->tree_size < checkpoint->tree_size) {
+    return report.Fail(kConsistency, "the later checkpoint is of a smaller tree");
+  }
+  absl::Status consistent = tlog::VerifyConsistency(
+      checkpoint->tree_size, later->tree_size, checkpoint->root_hash, later->root_hash,
+      inputs.later_checkpoint->consistency_proof);
+  if (!consistent.ok()) return report.Fail(kConsistency, Message(consistent));
+  report.Pass(kConsistency, absl::StrCat("a prefix of the log at tree size ", later->tree_size));
+}
+
+}  // namespace
+
+absl::string_view CheckOutcomeName(CheckOutcome outcome) {
+  switch (outcome) {
+    case CheckOutcome::kPassed: return "passed";
+    case CheckOutcome::kFailed: return "failed";
+    case CheckOutcome::kUnknown: return "unknown";
+    case CheckOutcome::kSkipped: return "skipped";
+  }
+  return "skipped";
+}
+
+VerificationReport VerifyTranscript(absl::string_view jws, const VerificationInputs& inputs) {
+  Report report;
+  VerificationReport& out = report.report();
+  out.status = "unknown";
+  absl::StatusOr<jose::ParsedJws> parsed = jose::ParseCompactJws(jws);
+  if (!parsed.ok()) {
+    report.Fail(kFormat, Message(parsed.status()));
+    return std::move(report).Finish();
+  }
+  const auto typ = parsed->header.find("typ");
+  if (typ == parsed->header.end() || *typ != std::string(kTranscriptJwsType)) {
+    report.Fail(kFormat, "header typ is not vc+jwt");
+    return std::move(report).Finish();
+  }
+  report.Pass(kFormat);
+
+  out.key_id = parsed->kid;
+  if (inputs.keys == nullptr) {
+    report.Fail(kIssuerKey, "no JWK Set given");
+    return std::move(report).Finish();
+  }
+  absl::StatusOr<const jose::PublicJwk*> key = jose::FindKey(*inputs.keys, parsed->kid);
+  if (!key.ok()) {
+    report.Fail(kIssuerKey, "kid is not in the bank's JWK Set");
+    return std::move(report).Finish();
+  }
+  if (absl::Status signature = jose::VerifyJwsSignature(*parsed, **key); !signature.ok()) {
+    report.Pass(kIssuerKey);
+    report.Fail(kSignature, Message(signature));
+    return std::move(report).Finish();
+  }
+  report.Pass(kSignature, std::string(jose::JwsAlgorithmName((*key)->algorithm)));
+
+  // Only now is the payload worth reading.
+  const std::optional<Json> credential = jose::ParseStrictJsonObject(parsed->payload);
+  if (!credential.has_value()) {
+    report.Pass(kIssuerKey);
+    report.Fail(kCredential, "payload is not a JSON object");
+    return std::move(report).Finish();
+  }
+  if (absl::Status shape = CheckCredentialShape(*credential); !shape.ok()) {
+    report.Pass(kIssuerKey);
+    report.Fail(kCredential, Message(shape));
+    return std::move(report).Finish();
+  }
+  report.Pass(kCredential);
+  out.transcript_id = (*credential)["id"].get<std::string>();
+  out.subject_id = (*credential)["credentialSubject"]["id"].get<std::string>();
+  out.achievements = (*credential)["credentialSubject"]["achievement"].size();
+
+  absl::Status validity = CheckValidity(*credential, inputs.now);
+  if (validity.ok()) {
+    report.Pass(kValidity);
+  } else {
+    report.Fail(kValidity, Message(validity));
+  }
+  // A retired key vouches only for what it signed before it retired.
+  if ((*key)->retired_at_unix_seconds.has_value()) {
+    out.key_retired = true;
+    const Json* nbf = Member(*credential, "nbf", Json::value_t::number_integer);
+    if (nbf == nullptr || nbf->get<int64_t>() >= *(*key)->retired_at_unix_seconds) {
+      report.Fail(kIssuerKey, "signed by a key that had already retired");
+    } else {
+      report.Pass(kIssuerKey, "retired key; the transcript is from before it retired");
+    }
+  } else {
+    report.Pass(kIssuerKey, "current key");
+  }
+
+  const std::string& issuer_id = (*credential)["issuer"]["id"].get_ref<const std::string&>();
+  CheckStatus(*credential, issuer_id, inputs, report);
+  CheckLog(*credential, inputs, report);
+  return std::move(report).Finish();
+}
+
+Json ReportToJson(const VerificationReport& report) {
+  Json checks = Json::array();
+  for (const CheckResult& check : report.checks) {
+    checks.push_back({{"name", check.name},
+                      {"outcome", CheckOutcomeName(check.outcome)},
+                      {"detail", check.detail}});
+  }
+  return {{"valid", report.valid},
+          {"checks", std::move(checks)},
+          {"transcript_id", report.transcript_id},
+          {"subject_id", report.subject_id},
+          {"key_id", report.key_id},
+          {"key_retired", report.key_retired},
+          {"status", report.status},
+          {"achievements", report.achievements},
+          {"checkpoint_tree_size", report.checkpoint_tree_size}};
+}
+
+}  // namespace creditbank::domain::transcripts
