@@ -115,11 +115,6 @@ absl::StatusOr<std::vector<uint64_t>> RulesReader::Serials(absl::string_view pre
   return serials;
 }
 
-void PutMessage(UnitOfWork& work, storage::Table table, absl::string_view key,
-                const google::protobuf::MessageLite& message) {
-  work.PutRow(table, key, message.SerializeAsString());
-}
-
 absl::StatusOr<std::optional<rules_api::ConversionRequest>> FindRequest(UnitOfWork& work,
                                                                         uint64_t serial) {
   ASSIGN_OR_RETURN(std::optional<std::string> bytes,

@@ -28,6 +28,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "creditbank/rules/v1/rules.pb.h"
+#include "domain/rows_command.h"
 #include "domain/sequencer.h"
 #include "domain/unit_of_work.h"
 #include "storage/store.h"
@@ -70,35 +71,11 @@ class RulesReader {
   const storage::Store& store_;
 };
 
-// A stored message, parsed; DATA_LOSS when it does not parse.
-template <typename Message>
-absl::StatusOr<Message> ParseStored(absl::string_view bytes, absl::string_view what) {
-  Message message;
-  if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return absl::DataLossError(absl::StrCat("stored ", what, " does not parse"));
-  }
-  return message;
-}
+// Shared with the transcripts service (domain/rows_command.h).
+using ::creditbank::domain::ParseStored;
+using ::creditbank::domain::PutMessage;
+using ::creditbank::domain::RowsCommand;
 
-// A change to the rules or conversion tables, as a sequencer command. The
-// body reads through the UnitOfWork (seeing writes staged before it in the
-// same group), checks, and only then stages its writes: a body that fails
-// must have staged nothing.
-class RowsCommand final : public Command {
- public:
-  using Body = std::function<absl::Status(UnitOfWork&)>;
-  explicit RowsCommand(Body body) : body_(std::move(body)) {}
-  void Apply(UnitOfWork& work) override { result_ = body_(work); }
-  absl::Status result() const override { return result_; }
-
- private:
-  Body body_;
-  absl::Status result_ = absl::InternalError("command not applied");
-};
-
-// Staging helpers for RowsCommand bodies.
-void PutMessage(UnitOfWork& work, storage::Table table, absl::string_view key,
-                const google::protobuf::MessageLite& message);
 absl::StatusOr<std::optional<rules_api::ConversionRequest>> FindRequest(UnitOfWork& work,
                                                                         uint64_t serial);
 
