@@ -23,15 +23,16 @@ enum class Table : int {
   kRules,           // frameworks, programmes, rule versions (rules service)
   kConversions,     // conversion requests and their indexes (rules service)
   kLog,             // (level, index) -> transparency log node hash
+  kTranscripts,     // transcripts, their signing keys and status lists (transcripts service)
 };
 
-inline constexpr int kTableCount = 14;
+inline constexpr int kTableCount = 15;
 
 // Column family names: part of the on-disk format, never rename.
 inline constexpr std::array<absl::string_view, kTableCount> kTableNames = {
     "default",  "accounts",    "identity_index", "institutions", "entries",
     "account_entries", "idempotency", "reversals", "balances", "expiry", "audit",
-    "rules",    "conversions", "log"};
+    "rules",    "conversions", "log", "transcripts"};
 
 inline absl::string_view TableName(Table table) {
   return kTableNames[static_cast<int>(table)];

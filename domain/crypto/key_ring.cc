@@ -30,6 +30,7 @@ constexpr mode_t kKeyFileMode = 0600;
 constexpr char kTokenKeyField[] = "token_signing_key";
 constexpr char kTokenKeyIdField[] = "token_signing_key_id";
 constexpr char kLogKeyField[] = "log_signing_key";
+constexpr char kTranscriptKekField[] = "transcript_key_encryption_key";
 
 absl::Status ErrnoError(absl::string_view what, const std::string& path) {
   return absl::UnavailableError(
@@ -62,6 +63,7 @@ absl::StatusOr<std::string> NewKeyFileContents() {
   ASSIGN_OR_RETURN(std::string pii_key, RandomBytes(kAes256KeyBytes));
   ASSIGN_OR_RETURN(TokenSigningKey token_key, NewTokenSigningKey());
   ASSIGN_OR_RETURN(std::string log_seed, RandomBytes(kEd25519SeedBytes));
+  ASSIGN_OR_RETURN(std::string transcript_kek, RandomBytes(kAes256KeyBytes));
   nlohmann::json json = {
       {"format", kKeyFileFormat},
       {"identity_hmac_secret", absl::Base64Escape(hmac_secret)},
@@ -69,7 +71,8 @@ absl::StatusOr<std::string> NewKeyFileContents() {
       {"active_pii_key_id", 1},
       {kTokenKeyField, token_key.pem},
       {kTokenKeyIdField, token_key.key_id},
-      {kLogKeyField, absl::Base64Escape(log_seed)}};
+      {kLogKeyField, absl::Base64Escape(log_seed)},
+      {kTranscriptKekField, absl::Base64Escape(transcript_kek)}};
   return json.dump(2) + "\n";
 }
 
@@ -210,7 +213,8 @@ absl::Status RewriteKeyFile(
 }
 
 bool HasEveryKey(const KeyRing& ring) {
-  return !ring.token_signing_key_pem.empty() && !ring.log_signing_seed.empty();
+  return !ring.token_signing_key_pem.empty() && !ring.log_signing_seed.empty() &&
+         !ring.transcript_key_encryption_key.empty();
 }
 
 // Adds the keys that a key file written by an older build lacks (the
@@ -229,6 +233,10 @@ absl::Status AddMissingKeys(const std::string& path, mode_t mode) {
                           if (ring.log_signing_seed.empty()) {
                             ASSIGN_OR_RETURN(std::string seed, RandomBytes(kEd25519SeedBytes));
                             json[kLogKeyField] = absl::Base64Escape(seed);
+                          }
+                          if (ring.transcript_key_encryption_key.empty()) {
+                            ASSIGN_OR_RETURN(std::string kek, RandomBytes(kAes256KeyBytes));
+                            json[kTranscriptKekField] = absl::Base64Escape(kek);
                           }
                           return true;
                         });
@@ -305,6 +313,10 @@ absl::StatusOr<KeyRing> ParseKeyRing(const std::string& text) {
   const nlohmann::json log_key = json.value(kLogKeyField, nlohmann::json());
   if (!log_key.is_null()) {  // null: predates the transparency log
     ASSIGN_OR_RETURN(ring.log_signing_seed, DecodeKey(log_key, kLogKeyField));
+  }
+  const nlohmann::json kek = json.value(kTranscriptKekField, nlohmann::json());
+  if (!kek.is_null()) {  // null: predates transcripts
+    ASSIGN_OR_RETURN(ring.transcript_key_encryption_key, DecodeKey(kek, kTranscriptKekField));
   }
   return ring;
 }

@@ -10,7 +10,8 @@
 //    "active_pii_key_id": 1,
 //    "token_signing_key": "-----BEGIN PRIVATE KEY-----\n...",  (PKCS#8 PEM)
 //    "token_signing_key_id": "3f9c0a8e51b2d477",
-//    "log_signing_key": "<base64, 32-byte Ed25519 seed>"}
+//    "log_signing_key": "<base64, 32-byte Ed25519 seed>",
+//    "transcript_key_encryption_key": "<base64, 32 bytes>"}
 // The server refuses a key file that group or others may read or write.
 // A file written before learner tokens or the transparency log existed (no
 // token_signing_key, no log_signing_key) is still "creditbank-keys-v1": the
@@ -55,6 +56,10 @@ struct KeyRing {
   // Signs the transparency log's checkpoints: an Ed25519 seed (32 bytes).
   // Empty only from ParseKeyRing of a file that predates the log.
   std::string log_signing_seed;
+  // Seals the transcript signing keys, which live in the transcripts
+  // service's store (AES-256-GCM, 32 bytes): a copy of the database alone
+  // cannot sign. Empty only from ParseKeyRing of a file that predates it.
+  std::string transcript_key_encryption_key;
 
   const std::string& active_pii_key() const { return pii_keys.at(active_pii_key_id); }
 };
