@@ -50,7 +50,9 @@ set(CREDITBANK_SERVICE_PROTOS
   creditbank/institutions/v1/institutions.proto
   creditbank/ledger/v1/ledger.proto
   creditbank/log/v1/log.proto
-  creditbank/rules/v1/rules.proto)
+  creditbank/rules/v1/rules.proto
+  creditbank/transcripts/v1/transcripts.proto
+  creditbank/verification/v1/verification.proto)
 
 set(message_sources)
 set(stub_sources)

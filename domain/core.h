@@ -49,6 +49,10 @@ class Core final : public CoreClient {
   // The transparency log of this core's ledger (creditbank.log.v1).
   const TransparencyLog& log() const { return *log_; }
   const tlog::LeafHasher& leaf_hasher() const { return *leaf_hasher_; }
+  // Seals the transcripts service's signing keys in this store.
+  const std::string& transcript_key_encryption_key() const {
+    return keys_.transcript_key_encryption_key;
+  }
 
   absl::StatusOr<accounts::v1::OpenAccountResponse> OpenAccount(
       const accounts::v1::OpenAccountRequest& request) override;

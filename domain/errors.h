@@ -62,6 +62,10 @@ inline constexpr absl::string_view kNothingToConvert = "NOTHING_TO_CONVERT";
 inline constexpr absl::string_view kTooManyEntries = "TOO_MANY_ENTRIES";
 // Transparency log.
 inline constexpr absl::string_view kTreeSizeBeyondLog = "TREE_SIZE_BEYOND_LOG";
+// Transcripts.
+inline constexpr absl::string_view kTranscriptNotFound = "TRANSCRIPT_NOT_FOUND";
+inline constexpr absl::string_view kEntryNotTranscribable = "ENTRY_NOT_TRANSCRIBABLE";
+inline constexpr absl::string_view kStatusListNotFound = "STATUS_LIST_NOT_FOUND";
 }  // namespace reason
 
 // An error about one field: `code` with a BadRequest naming `field` and an

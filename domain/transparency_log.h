@@ -25,6 +25,7 @@
 #include "absl/synchronization/mutex.h"
 #include "creditbank/log/v1/log.pb.h"
 #include "creditbank/storage/v1/records.pb.h"
+#include "domain/log_client.h"
 #include "domain/tlog/checkpoint.h"
 #include "domain/tlog/leaf.h"
 #include "storage/store.h"
@@ -36,7 +37,7 @@ namespace creditbank::domain {
 // own, e.g. "creditbank.cq.gov.cn/log" (creditbankd --log_origin).
 inline constexpr absl::string_view kDefaultLogOrigin = "creditbank.local/log";
 
-class TransparencyLog {
+class TransparencyLog final : public LogClient {
  public:
   using CommittedState = std::function<storage::v1::SequencerState()>;
 
@@ -50,16 +51,16 @@ class TransparencyLog {
   const tlog::NoteVerifierKey& verifier_key() const { return signer_.verifier_key(); }
 
   // The signed checkpoint of the committed tree.
-  absl::StatusOr<log::v1::Checkpoint> GetCheckpoint() const;
+  absl::StatusOr<log::v1::Checkpoint> GetCheckpoint() const override;
   // INVALID_ARGUMENT without an entry id; NOT_FOUND (ENTRY_NOT_FOUND) for
   // an entry not yet in the log; OUT_OF_RANGE (TREE_SIZE_BEYOND_LOG) for a
   // tree size the log has not reached; INVALID_ARGUMENT for a tree size
   // below the entry's.
   absl::StatusOr<log::v1::InclusionProof> GetInclusionProof(
-      const log::v1::GetInclusionProofRequest& request) const;
+      const log::v1::GetInclusionProofRequest& request) const override;
   // INVALID_ARGUMENT unless 1 <= first <= second; OUT_OF_RANGE past the log.
   absl::StatusOr<log::v1::ConsistencyProof> GetConsistencyProof(
-      const log::v1::GetConsistencyProofRequest& request) const;
+      const log::v1::GetConsistencyProofRequest& request) const override;
 
  private:
   TransparencyLog(const storage::Store& store, const tlog::LeafHasher& leaf_hasher,
