@@ -133,7 +133,8 @@ int main(int argc, char** argv) {
   CLI::App app{"creditbankd: lifelong-learning credit bank server"};
   app.add_option("--listen", options.listen, "address:port to serve on (port 0 picks one)")
       ->capture_default_str();
-  app.add_option("--services", services, "all, or a comma list of accounts,institutions,ledger,log,admin,rules")
+  app.add_option("--services", services, "all, or a comma list of accounts,institutions,ledger,log,admin,rules,"
+                 "transcripts,verification")
       ->capture_default_str();
   app.add_option("--data_dir", options.data_dir, "RocksDB data directory")->capture_default_str();
   app.add_option("--log_origin", options.log_origin,
@@ -180,6 +181,21 @@ int main(int argc, char** argv) {
                  "how often to look for approved conversions whose sources were reversed")
       ->capture_default_str()
       ->check(CLI::Range(1.0, 86400.0));
+  double transcript_review_seconds = absl::ToDoubleSeconds(options.transcript_review_interval);
+  app.add_option("--transcript_review_seconds", transcript_review_seconds,
+                 "how often to look for transcripts holding an entry reversed since issue")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 86400.0));
+  app.add_option("--transcript_issuer_id", options.transcript_issuer_id,
+                 "the bank's id in its transcripts, an https URL; status lists are "
+                 "<id>/status/<n>")
+      ->capture_default_str();
+  app.add_option("--transcript_issuer_name", options.transcript_issuer_name,
+                 "the bank's name in its transcripts")
+      ->capture_default_str();
+  app.add_option("--transcripts", options.transcripts_address,
+                 "HOST:PORT of the transcripts service, for a verification process without it "
+                 "(default: the --core process)");
   app.add_option("--restore_from", restore_from,
                  "restore the latest backup in this directory into --data_dir (which must "
                  "be missing or empty) and exit");
@@ -197,6 +213,7 @@ int main(int argc, char** argv) {
   spdlog::set_level(level);
   options.block_cache_bytes = block_cache_mib << 20;
   options.conversion_review_interval = absl::Seconds(review_seconds);
+  options.transcript_review_interval = absl::Seconds(transcript_review_seconds);
   if (check) return RunCheck(options);
   if (!restore_from.empty()) return RunRestore(restore_from, options.data_dir);
   if (rotate_pii_key) return RunRotatePiiKey(options.key_file);

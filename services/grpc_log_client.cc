@@ -14,18 +14,18 @@ GrpcLogClient::GrpcLogClient(std::shared_ptr<grpc::Channel> channel, absl::Durat
       bearer_token_(std::move(bearer_token)),
       stub_(log::v1::LogService::NewStub(channel)) {}
 
-absl::StatusOr<log::v1::Checkpoint> GrpcLogClient::GetCheckpoint() {
+absl::StatusOr<log::v1::Checkpoint> GrpcLogClient::GetCheckpoint() const {
   return UnaryCall(deadline_, bearer_token_, *stub_, &Stub::GetCheckpoint,
                    log::v1::GetCheckpointRequest());
 }
 
 absl::StatusOr<log::v1::InclusionProof> GrpcLogClient::GetInclusionProof(
-    const log::v1::GetInclusionProofRequest& request) {
+    const log::v1::GetInclusionProofRequest& request) const {
   return UnaryCall(deadline_, bearer_token_, *stub_, &Stub::GetInclusionProof, request);
 }
 
 absl::StatusOr<log::v1::ConsistencyProof> GrpcLogClient::GetConsistencyProof(
-    const log::v1::GetConsistencyProofRequest& request) {
+    const log::v1::GetConsistencyProofRequest& request) const {
   return UnaryCall(deadline_, bearer_token_, *stub_, &Stub::GetConsistencyProof, request);
 }
 

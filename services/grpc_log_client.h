@@ -12,22 +12,23 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "creditbank/log/v1/log.grpc.pb.h"
+#include "domain/log_client.h"
 #include "grpcpp/channel.h"
 
 namespace creditbank::services {
 
-class GrpcLogClient final {
+class GrpcLogClient final : public domain::LogClient {
  public:
   // `bearer_token`: a learner token, sent with every call; empty for
   // callers identified by their certificate, and for anonymous ones.
   GrpcLogClient(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline,
                 std::string bearer_token = "");
 
-  absl::StatusOr<log::v1::Checkpoint> GetCheckpoint();
+  absl::StatusOr<log::v1::Checkpoint> GetCheckpoint() const override;
   absl::StatusOr<log::v1::InclusionProof> GetInclusionProof(
-      const log::v1::GetInclusionProofRequest& request);
+      const log::v1::GetInclusionProofRequest& request) const override;
   absl::StatusOr<log::v1::ConsistencyProof> GetConsistencyProof(
-      const log::v1::GetConsistencyProofRequest& request);
+      const log::v1::GetConsistencyProofRequest& request) const override;
 
  private:
   const absl::Duration deadline_;

@@ -16,6 +16,8 @@
 #include "services/institution_service.h"
 #include "grpcpp/create_channel.h"
 #include "services/grpc_core_client.h"
+#include "services/grpc_log_client.h"
+#include "services/grpc_transcripts_client.h"
 #include "services/ledger_service.h"
 #include "services/log_service.h"
 #include "services/rules_service.h"
@@ -36,7 +38,8 @@ absl::StatusOr<std::set<std::string>> ParseServiceList(const std::string& list) 
     if (!known) {
       return absl::InvalidArgumentError(absl::StrCat(
           "--services: unknown service '", name,
-          "' (known: all, accounts, institutions, ledger, log, admin, rules)"));
+          "' (known: all, accounts, institutions, ledger, log, admin, rules, transcripts, "
+          "verification)"));
     }
     services.insert(std::string(name));
   }
@@ -85,9 +88,16 @@ absl::Status CheckDeployment(const ServerOptions& options) {
         "--core names another process's core, but this one hosts core services too "
         "(accounts, institutions, ledger or log): drop them from --services, or drop --core");
   }
-  if (!hosts_core && options.core_address.empty() && options.services.contains("rules")) {
+  for (const char* needs_core : {"rules", "transcripts", "verification"}) {
+    if (!hosts_core && options.core_address.empty() && options.services.contains(needs_core)) {
+      return absl::InvalidArgumentError(absl::StrCat("--services=", needs_core,
+                                                     " without the core services needs "
+                                                     "--core=HOST:PORT of the core"));
+    }
+  }
+  if (!options.transcripts_address.empty() && options.services.contains("transcripts")) {
     return absl::InvalidArgumentError(
-        "--services=rules without the core services needs --core=HOST:PORT of the core");
+        "--transcripts names another process's transcripts service, but this one hosts it too");
   }
   if (options.core_address.empty() &&
       !(options.core_tls.ca.empty() && options.core_tls.certificate.empty())) {
@@ -115,8 +125,21 @@ absl::StatusOr<std::unique_ptr<CreditBankServer>> CreditBankServer::Start(
   if (!options.core_address.empty()) {
     ASSIGN_OR_RETURN(std::shared_ptr<grpc::ChannelCredentials> core_credentials,
                      MakeChannelCredentials(options.core_tls));
-    server->remote_core_ = std::make_unique<GrpcCoreClient>(
-        grpc::CreateChannel(options.core_address, core_credentials), kCoreCallDeadline);
+    std::shared_ptr<grpc::Channel> core_channel =
+        grpc::CreateChannel(options.core_address, core_credentials);
+    server->remote_core_ = std::make_unique<GrpcCoreClient>(core_channel, kCoreCallDeadline);
+    server->remote_log_ = std::make_unique<GrpcLogClient>(core_channel, kCoreCallDeadline);
+  }
+  if (options.services.contains("verification") && !options.services.contains("transcripts")) {
+    // The published keys and status lists come from the transcripts
+    // process named, else from the core's process (an all-in-one server).
+    const std::string& address = options.transcripts_address.empty()
+                                     ? options.core_address
+                                     : options.transcripts_address;
+    ASSIGN_OR_RETURN(std::shared_ptr<grpc::ChannelCredentials> credentials,
+                     MakeChannelCredentials(options.core_tls));
+    server->remote_transcripts_ = std::make_unique<GrpcTranscriptsClient>(
+        grpc::CreateChannel(address, credentials), kCoreCallDeadline);
   }
   ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials, MakeCredentials(options));
   ASSIGN_OR_RETURN(domain::KeyRing keys, domain::LoadOrCreateKeyRing(options.key_file));
@@ -164,6 +187,18 @@ absl::StatusOr<std::unique_ptr<CreditBankServer>> CreditBankServer::Start(
     server->services_.push_back(std::make_unique<RulesService>(server->rules_handle_, security));
     server->service_names_.push_back(rules::v1::RulesService::service_full_name());
   }
+  if (options.services.contains("transcripts")) {
+    server->services_.push_back(
+        std::make_unique<TranscriptsService>(server->transcripts_handle_, security));
+    server->service_names_.push_back(
+        transcripts::v1::TranscriptService::service_full_name());
+  }
+  if (options.services.contains("verification")) {
+    server->services_.push_back(
+        std::make_unique<VerificationService>(server->verification_handle_, security));
+    server->service_names_.push_back(
+        verification::v1::VerificationService::service_full_name());
+  }
   if (options.services.contains("admin")) {
     server->services_.push_back(std::make_unique<AdminService>(
         security, *server->token_signer_, options.backup_dir, clock));
@@ -188,6 +223,12 @@ void CreditBankServer::SetServing(bool serving) {
 
 absl::Status CreditBankServer::OpenStorage() {
   const absl::Time started = clock_.Now();
+  if (options_.services == std::set<std::string>{"verification"}) {
+    // Verification keeps nothing: no data directory is opened.
+    RETURN_IF_ERROR(OpenTranscripts());
+    SetServing(true);
+    return absl::OkStatus();
+  }
   storage::StoreOptions store_options;
   store_options.path = options_.data_dir;
   store_options.block_cache_bytes = options_.block_cache_bytes;
@@ -205,6 +246,7 @@ absl::Status CreditBankServer::OpenStorage() {
     rules_handle_.Set(rules_.get());
     conversion_reviewer_ = std::thread([this] { ReviewConversions(); });
   }
+  RETURN_IF_ERROR(OpenTranscripts());
   SetServing(true);
   storage_watcher_ = std::thread([this] { WatchStorage(); });
   spdlog::info("storage open at {} in {} ms", options_.data_dir,
@@ -254,12 +296,50 @@ void CreditBankServer::ReviewConversions() {
   }
 }
 
+absl::Status CreditBankServer::OpenTranscripts() {
+  const domain::LogClient* log =
+      remote_log_ != nullptr ? remote_log_.get()
+                             : (core_ != nullptr ? &core_->log() : nullptr);
+  if (options_.services.contains("transcripts")) {
+    domain::CoreClient& core =
+        remote_core_ != nullptr ? *remote_core_ : static_cast<domain::CoreClient&>(*core_);
+    ASSIGN_OR_RETURN(transcripts_,
+                     domain::TranscriptsEngine::Open(
+                         *core_, core, *log, core_->transcript_key_encryption_key(),
+                         {options_.transcript_issuer_id, options_.transcript_issuer_name}, clock_));
+    transcripts_handle_.Set(transcripts_.get());
+    transcript_reviewer_ = std::thread([this] { ReviewTranscripts(); });
+  }
+  if (options_.services.contains("verification")) {
+    const domain::TranscriptPublisher& publisher =
+        transcripts_ != nullptr ? static_cast<const domain::TranscriptPublisher&>(*transcripts_)
+                                : *remote_transcripts_;
+    verification_ = std::make_unique<domain::VerificationEngine>(publisher, *log, clock_);
+    verification_handle_.Set(verification_.get());
+  }
+  return absl::OkStatus();
+}
+
+void CreditBankServer::ReviewTranscripts() {
+  while (!stop_watching_.WaitForNotificationWithTimeout(options_.transcript_review_interval)) {
+    absl::StatusOr<size_t> flagged = transcripts_->ReviewReversals();
+    if (!flagged.ok()) {
+      spdlog::warn("transcript review failed, will retry: {}", flagged.status().ToString());
+    } else if (*flagged > 0) {
+      spdlog::warn("{} transcript(s) hold an entry reversed since issue and need review: "
+                   "cbctl transcript list --account ... shows needs_review",
+                   *flagged);
+    }
+  }
+}
+
 void CreditBankServer::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
   stop_watching_.Notify();
   if (storage_watcher_.joinable()) storage_watcher_.join();
   if (conversion_reviewer_.joinable()) conversion_reviewer_.join();
+  if (transcript_reviewer_.joinable()) transcript_reviewer_.join();
   SetServing(false);
   if (server_ != nullptr) {  // null when Start could not listen
     // Waits for in-flight calls up to the grace period, then cancels the
@@ -268,11 +348,15 @@ void CreditBankServer::Shutdown() {
     server_->Wait();
   }
   rules_handle_.Set(nullptr);
+  transcripts_handle_.Set(nullptr);
+  verification_handle_.Set(nullptr);
+  verification_.reset();
   if (core_ != nullptr) {
     core_->StopWrites();
     handle_.Set(nullptr);
     if (security_ != nullptr) security_->SetCore(nullptr);
     rules_.reset();
+    transcripts_.reset();
     core_.reset();  // closes RocksDB
   }
 }

@@ -31,6 +31,8 @@
 #include "services/channel_credentials.h"
 #include "services/core_handle.h"
 #include "services/rules_service.h"
+#include "services/transcripts_service.h"
+#include "services/verification_service.h"
 
 namespace creditbank::services {
 
@@ -53,14 +55,22 @@ inline constexpr absl::Duration kStorageWatchInterval = absl::Milliseconds(500);
 inline constexpr absl::Duration kStorageRecoveryInterval = absl::Seconds(2);
 
 // Service names accepted by --services.
-inline constexpr const char* kServiceNames[] = {"accounts", "institutions", "ledger", "log",
-                                                "admin",    "rules"};
+inline constexpr const char* kServiceNames[] = {"accounts", "institutions", "ledger",
+                                                "log",      "admin",        "rules",
+                                                "transcripts", "verification"};
 // The services that are the core (the ledger, what it needs, and its
 // transparency log, which is written with the entries).
 inline constexpr const char* kCoreServiceNames[] = {"accounts", "institutions", "ledger", "log"};
 // How often the rules service looks for approved conversions whose
 // sources were reversed (ReviewReversals), by default.
 inline constexpr absl::Duration kDefaultConversionReviewInterval = absl::Minutes(5);
+// How often the transcripts service looks for transcripts holding an entry
+// reversed since they were issued (ReviewReversals), by default.
+inline constexpr absl::Duration kDefaultTranscriptReviewInterval = absl::Minutes(5);
+// The transcript issuer when the operator names none (a real deployment
+// sets its own: verifiers see it in every transcript).
+inline constexpr char kDefaultTranscriptIssuerId[] = "https://creditbank.local";
+inline constexpr char kDefaultTranscriptIssuerName[] = "Lifelong-learning credit bank";
 // The deadline of each call a split service makes to the core.
 inline constexpr absl::Duration kCoreCallDeadline = absl::Seconds(30);
 
@@ -76,7 +86,8 @@ struct TlsFiles {
 struct ServerOptions {
   std::string listen = "127.0.0.1:50051";
   // Subset of kServiceNames; "all" expands to every one.
-  std::set<std::string> services = {"accounts", "institutions", "ledger", "log", "admin", "rules"};
+  std::set<std::string> services = {"accounts", "institutions", "ledger",     "log",
+                                    "admin",    "rules",        "transcripts", "verification"};
   // The core (accounts, institutions, ledger) of a split deployment:
   // HOST:PORT, for a process that hosts rules without the core services.
   // Empty: the core is in this process.
@@ -85,6 +96,12 @@ struct ServerOptions {
   // ca: plaintext, which only a loopback core accepts.
   ClientTlsFiles core_tls;
   absl::Duration conversion_review_interval = kDefaultConversionReviewInterval;
+  // HOST:PORT of the transcripts service, for a process that hosts
+  // verification without it; empty: this process, else the --core process.
+  std::string transcripts_address;
+  std::string transcript_issuer_id = kDefaultTranscriptIssuerId;
+  std::string transcript_issuer_name = kDefaultTranscriptIssuerName;
+  absl::Duration transcript_review_interval = kDefaultTranscriptReviewInterval;
   // The transparency log's origin: the first line of every checkpoint,
   // and the name of the log's note key. Verifiers pin it: choose it once.
   std::string log_origin = std::string(domain::kDefaultLogOrigin);
@@ -126,6 +143,10 @@ class CreditBankServer {
   void WatchStorage();
   // Runs ReviewReversals every conversion_review_interval until Shutdown.
   void ReviewConversions();
+  // Runs the transcripts' ReviewReversals every transcript_review_interval.
+  void ReviewTranscripts();
+  // Opens the transcripts and verification engines this process hosts.
+  absl::Status OpenTranscripts();
 
   const ServerOptions options_;
   const Clock& clock_;
@@ -145,6 +166,14 @@ class CreditBankServer {
   RulesHandle rules_handle_;
   std::unique_ptr<domain::rules::RulesEngine> rules_;
   std::thread conversion_reviewer_;
+  // Split deployments: the log, and a transcripts process, over gRPC.
+  std::unique_ptr<domain::LogClient> remote_log_;
+  std::unique_ptr<domain::TranscriptPublisher> remote_transcripts_;
+  TranscriptsHandle transcripts_handle_;
+  std::unique_ptr<domain::TranscriptsEngine> transcripts_;
+  std::thread transcript_reviewer_;
+  VerificationHandle verification_handle_;
+  std::unique_ptr<domain::VerificationEngine> verification_;
   int port_ = 0;
   bool shut_down_ = false;
   absl::Notification stop_watching_;

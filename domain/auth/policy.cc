@@ -85,6 +85,25 @@ constexpr std::array kPolicies = {
     MethodPolicy{"/creditbank.log.v1.LogService/GetCheckpoint", kReads, A, A, A, A, A},
     MethodPolicy{"/creditbank.log.v1.LogService/GetInclusionProof", kReads, A, O, O, A},
     MethodPolicy{"/creditbank.log.v1.LogService/GetConsistencyProof", kReads, A, A, A, A, A},
+    // creditbank.transcripts.v1: a learner's transcripts are theirs to
+    // issue, read and revoke; the keys and status lists that verify them
+    // are published to everyone.
+    MethodPolicy{"/creditbank.transcripts.v1.TranscriptService/IssueTranscript", kMutates, A, D,
+                 O, D},
+    MethodPolicy{"/creditbank.transcripts.v1.TranscriptService/GetTranscript", kReads, A, D, O,
+                 D},
+    MethodPolicy{"/creditbank.transcripts.v1.TranscriptService/ListTranscripts", kReads, A, D, O,
+                 D},
+    MethodPolicy{"/creditbank.transcripts.v1.TranscriptService/RevokeTranscript", kMutates, A, D,
+                 O, D},
+    MethodPolicy{"/creditbank.transcripts.v1.TranscriptService/GetJwks", kReads, A, A, A, A, A},
+    MethodPolicy{"/creditbank.transcripts.v1.TranscriptService/GetStatusList", kReads, A, A, A,
+                 A, A},
+    MethodPolicy{"/creditbank.transcripts.v1.TranscriptService/RotateSigningKey", kMutates, A, D,
+                 D, D},
+    // creditbank.verification.v1: anyone handed a transcript may check it.
+    MethodPolicy{"/creditbank.verification.v1.VerificationService/VerifyTranscript", kReads, A,
+                 A, A, A, A},
 };
 
 Access RoleAccess(Role role, const MethodPolicy& policy) {

@@ -34,7 +34,8 @@ struct MethodPolicy {
   Access service_access;
   // Callers with neither a certificate nor a token: only for what is
   // published to everyone (the transparency log's heads and proofs of
-  // consistency), never rows.
+  // consistency, the transcript keys and status lists, verification),
+  // never rows.
   Access anonymous_access = Access::kDenied;
 };
 

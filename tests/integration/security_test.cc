@@ -30,6 +30,7 @@
 #include "services/channel_credentials.h"
 #include "services/grpc_core_client.h"
 #include "services/grpc_log_client.h"
+#include "services/grpc_transcripts_client.h"
 #include "services/grpc_rules_client.h"
 #include "services/server.h"
 #include "tests/integration/server_fixture.h"
@@ -95,9 +96,11 @@ struct TestClient : services::GrpcCoreClient {
   TestClient(std::shared_ptr<grpc::Channel> channel, const std::string& token)
       : services::GrpcCoreClient(channel, absl::Seconds(30), token),
         rules(channel, absl::Seconds(30), token),
-        log(channel, absl::Seconds(30), token) {}
+        log(channel, absl::Seconds(30), token),
+        transcripts(channel, absl::Seconds(30), token) {}
   services::GrpcRulesClient rules;
   services::GrpcLogClient log;
+  services::GrpcTranscriptsClient transcripts;  // and verification
 };
 
 constexpr char kProgrammeA[] = "CQ-VOC-01-WEB";
@@ -249,7 +252,9 @@ std::set<std::string> HostedMethods() {
                               "creditbank.ledger.v1.LedgerService",
                               "creditbank.admin.v1.AdminService",
                               "creditbank.rules.v1.RulesService",
-                              "creditbank.log.v1.LogService"}) {
+                              "creditbank.log.v1.LogService",
+                              "creditbank.transcripts.v1.TranscriptService",
+                              "creditbank.verification.v1.VerificationService"}) {
     const google::protobuf::ServiceDescriptor* descriptor =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service);
     EXPECT_NE(descriptor, nullptr) << service;
@@ -568,6 +573,57 @@ TEST_F(SecurityTest, EveryRoleAgainstEveryRpc) {
          return c.log.GetConsistencyProof(request).status();
        },
        "YYYYY"},
+      // A learner's transcripts are theirs; keys, status lists and
+      // verification are public. Transcript 1 is the operator's first issue.
+      {Method("transcripts.v1.TranscriptService", "IssueTranscript"),
+       [&](auto& c, int serial) {
+         transcripts::v1::IssueTranscriptRequest request;
+         request.set_request_id(absl::StrCat("tr-", serial));
+         request.set_account_number(own_account);
+         request.add_entry_ids(own_entry);
+         return c.transcripts.IssueTranscript(request).status();
+       },
+       "YDYDU"},
+      {Method("transcripts.v1.TranscriptService", "GetTranscript"),
+       [](auto& c, int) {
+         transcripts::v1::GetTranscriptRequest request;
+         request.set_number(1);
+         return c.transcripts.GetTranscript(request).status();
+       },
+       "YDYDU"},
+      {Method("transcripts.v1.TranscriptService", "ListTranscripts"),
+       [&](auto& c, int) {
+         transcripts::v1::ListTranscriptsRequest request;
+         request.set_account_number(own_account);
+         return c.transcripts.ListTranscripts(request).status();
+       },
+       "YDYDU"},
+      {Method("transcripts.v1.TranscriptService", "RevokeTranscript"),
+       [](auto& c, int) {
+         transcripts::v1::RevokeTranscriptRequest request;
+         request.set_number(1);
+         request.set_reason("学习者申请撤销");
+         return c.transcripts.RevokeTranscript(request).status();
+       },
+       "YDYDU"},
+      {Method("transcripts.v1.TranscriptService", "GetJwks"),
+       [](auto& c, int) { return c.transcripts.GetJwks().status(); }, "YYYYY"},
+      {Method("transcripts.v1.TranscriptService", "GetStatusList"),
+       [](auto& c, int) {
+         transcripts::v1::GetStatusListRequest request;
+         request.set_list(1);
+         return c.transcripts.GetStatusList(request).status();
+       },
+       "YYYYY"},
+      {Method("transcripts.v1.TranscriptService", "RotateSigningKey"),
+       [](auto& c, int) { return c.transcripts.RotateSigningKey({}).status(); }, "YDDDU"},
+      {Method("verification.v1.VerificationService", "VerifyTranscript"),
+       [](auto& c, int) {
+         verification::v1::VerifyTranscriptRequest request;
+         request.set_jws("not.a.transcript");
+         return c.transcripts.VerifyTranscript(request).status();
+       },
+       "YYYYY"},
   };
 
   // The matrix covers every RPC the server hosts, and nothing else.
@@ -602,6 +658,50 @@ TEST_F(SecurityTest, EveryRoleAgainstEveryRpc) {
       }
     }
   }
+}
+
+// The transcripts service's rows are the learner's account: a learner
+// cannot issue over, read, list or revoke another account's transcripts.
+TEST_F(SecurityTest, TranscriptRowsAreTheLearnersAccount) {
+  admin_v1::IssueLearnerTokenRequest token_request;
+  token_request.set_account_number(other_account_);
+  ASSERT_OK_AND_ASSIGN(auto other_token, operator_->IssueLearnerToken(token_request));
+  std::unique_ptr<TestClient> other_learner =
+      Client({certificates_->bank() + "/ca.crt", "", ""}, other_token.token());
+  transcripts::v1::IssueTranscriptRequest issue;
+  issue.set_request_id("tr-other");
+  issue.set_account_number(other_account_);
+  issue.add_entry_ids(entry_by_a_);
+  EXPECT_THAT(learner_->transcripts.IssueTranscript(issue),
+              testing::StatusIs(absl::StatusCode::kPermissionDenied));
+  issue.set_account_number(learner_account_);
+  issue.set_request_id("tr-own");
+  ASSERT_OK_AND_ASSIGN(const transcripts::v1::Transcript own,
+                       operator_->transcripts.IssueTranscript(issue));
+  transcripts::v1::ListTranscriptsRequest list;
+  list.set_account_number(other_account_);
+  EXPECT_THAT(learner_->transcripts.ListTranscripts(list),
+              testing::StatusIs(absl::StatusCode::kPermissionDenied));
+  // Another learner's token on this learner's transcript.
+  transcripts::v1::GetTranscriptRequest get;
+  get.set_number(own.number());
+  EXPECT_OK(learner_->transcripts.GetTranscript(get).status());
+  EXPECT_THAT(other_learner->transcripts.GetTranscript(get),
+              testing::StatusIs(absl::StatusCode::kPermissionDenied));
+  transcripts::v1::RevokeTranscriptRequest revoke;
+  revoke.set_number(own.number());
+  revoke.set_reason("不是我的");
+  EXPECT_THAT(other_learner->transcripts.RevokeTranscript(revoke),
+              testing::StatusIs(absl::StatusCode::kPermissionDenied));
+  ASSERT_OK_AND_ASSIGN(const transcripts::v1::Transcript still,
+                       learner_->transcripts.GetTranscript(get));
+  EXPECT_EQ(still.state(), transcripts::v1::TRANSCRIPT_STATE_ACTIVE);
+  // Anyone may verify it, with no credentials at all.
+  verification::v1::VerifyTranscriptRequest verify;
+  verify.set_jws(own.jws());
+  ASSERT_OK_AND_ASSIGN(const verification::v1::VerificationReport report,
+                       anonymous_->transcripts.VerifyTranscript(verify));
+  EXPECT_TRUE(report.valid()) << report.DebugString();
 }
 
 // The rules service's row rules: an institution publishes, evaluates and
