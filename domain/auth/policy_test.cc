@@ -31,10 +31,13 @@ TEST(PolicyTest, EveryMethodIsListedOnceAndNamedInFull) {
 
 // Anonymous callers reach only what is published to everyone: the
 // transparency log's checkpoints and consistency proofs, never a row.
-TEST(PolicyTest, AnonymousIsUnauthenticatedExceptForPublishedLogDataAndDevelopmentMayDoAll) {
+TEST(PolicyTest, AnonymousIsUnauthenticatedExceptForPublishedDataAndDevelopmentMayDoAll) {
   const std::set<std::string> published = {
       "/creditbank.log.v1.LogService/GetCheckpoint",
-      "/creditbank.log.v1.LogService/GetConsistencyProof"};
+      "/creditbank.log.v1.LogService/GetConsistencyProof",
+      "/creditbank.transcripts.v1.TranscriptService/GetJwks",
+      "/creditbank.transcripts.v1.TranscriptService/GetStatusList",
+      "/creditbank.verification.v1.VerificationService/VerifyTranscript"};
   for (const MethodPolicy& policy : AllMethodPolicies()) {
     if (published.contains(std::string(policy.method))) {
       auto anonymous = Authorize(Caller::Anonymous(), policy);

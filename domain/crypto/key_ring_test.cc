@@ -125,6 +125,8 @@ TEST(LoadOrCreateKeyRingTest, CreatesAPrivateKeyFileWithFreshKeys) {
   EXPECT_EQ(again.token_signing_key_pem, ring.token_signing_key_pem);
   EXPECT_EQ(again.token_signing_key_id, ring.token_signing_key_id);
   EXPECT_EQ(again.log_signing_seed, ring.log_signing_seed);
+  EXPECT_EQ(again.transcript_key_encryption_key, ring.transcript_key_encryption_key);
+  EXPECT_EQ(again.transcript_key_encryption_key.size(), 32u);
 }
 
 TEST(LoadOrCreateKeyRingTest, AFileWithATokenKeyButNoLogKeyGetsOnlyTheLogKey) {
@@ -141,9 +143,32 @@ TEST(LoadOrCreateKeyRingTest, AFileWithATokenKeyButNoLogKeyGetsOnlyTheLogKey) {
   ASSERT_EQ(ring.log_signing_seed.size(), 32u);
   nlohmann::json rewritten = nlohmann::json::parse(ReadFile(path));
   rewritten.erase("log_signing_key");
+  rewritten.erase("transcript_key_encryption_key");
   EXPECT_EQ(rewritten, old_file);
   ASSERT_OK_AND_ASSIGN(KeyRing again, LoadOrCreateKeyRing(path));
   EXPECT_EQ(again.log_signing_seed, ring.log_signing_seed);
+}
+
+TEST(LoadOrCreateKeyRingTest, AFileFromBeforeTranscriptsGetsOnlyTheTranscriptKek) {
+  TempDir dir;
+  const std::string path = dir.File("creditbank.keys");
+  const TokenKeyFields token_key = NewTokenKey();
+  nlohmann::json old_file = nlohmann::json::parse(ValidJson());
+  old_file["token_signing_key"] = token_key.pem;
+  old_file["token_signing_key_id"] = token_key.key_id;
+  old_file["log_signing_key"] = absl::Base64Escape(std::string(32, 'L'));
+  WriteFile(path, old_file.dump(), 0600);
+
+  ASSERT_OK_AND_ASSIGN(KeyRing ring, LoadOrCreateKeyRing(path));
+  EXPECT_EQ(ring.log_signing_seed, std::string(32, 'L'));
+  ASSERT_EQ(ring.transcript_key_encryption_key.size(), 32u);
+  nlohmann::json rewritten = nlohmann::json::parse(ReadFile(path));
+  EXPECT_EQ(rewritten["transcript_key_encryption_key"],
+            absl::Base64Escape(ring.transcript_key_encryption_key));
+  rewritten.erase("transcript_key_encryption_key");
+  EXPECT_EQ(rewritten, old_file);
+  ASSERT_OK_AND_ASSIGN(KeyRing again, LoadOrCreateKeyRing(path));
+  EXPECT_EQ(again.transcript_key_encryption_key, ring.transcript_key_encryption_key);
 }
 
 TEST(ParseKeyRingTest, TheLogKeyIsA32ByteSeedOrAbsent) {
@@ -196,6 +221,7 @@ TEST(LoadOrCreateKeyRingTest, AddsATokenKeyToAFileFromBeforeLearnerTokens) {
   rewritten.erase("token_signing_key");
   rewritten.erase("token_signing_key_id");
   rewritten.erase("log_signing_key");
+  rewritten.erase("transcript_key_encryption_key");
   EXPECT_EQ(rewritten, old_file);
 
   // Once: the next load finds the same key.

@@ -1,0 +1,278 @@
+// The transcripts engine and the verification engine on a real Core over a
+// real RocksDB: issuing over recorded entries, idempotent retries, refusals,
+// revocation through the status list, key rotation, restart, the reversal
+// review, and keys sealed at rest.
+#include "domain/transcripts_engine.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "domain/errors.h"
+#include "domain/jose/jwk.h"
+#include "domain/transcripts/transcript_verifier.h"
+#include "domain/verification_engine.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "storage/store.h"
+#include "tests/testing/fixtures.h"
+#include "tests/testing/status_matchers.h"
+
+namespace creditbank::domain {
+namespace {
+
+using ::creditbank::testing::CoreFixture;
+using ::creditbank::testing::CourseOutcome;
+using ::creditbank::testing::StatusIs;
+using ::testing::HasSubstr;
+namespace api = ::creditbank::transcripts::v1;
+
+constexpr char kInstitution[] = "4150013588";
+const TranscriptsConfig kConfig{"https://bank.example.cn", "重庆市终身学习学分银行"};
+
+class TranscriptsEngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fixture_.AccreditedInstitution(kInstitution);
+    account_ = fixture_.OpenAccount(1);
+    other_ = fixture_.OpenAccount(2);
+    for (int i = 1; i <= 5; ++i) entries_.push_back(Record(account_, i));
+    other_entry_ = Record(other_, 1);
+    Open();
+  }
+
+  void Open() {
+    engine_.reset();
+    absl::StatusOr<std::unique_ptr<TranscriptsEngine>> engine = TranscriptsEngine::Open(
+        fixture_.core(), fixture_.core(), fixture_.core().log(),
+        fixture_.core().transcript_key_encryption_key(), kConfig, fixture_.clock());
+    ASSERT_TRUE(engine.ok()) << engine.status();
+    engine_ = *std::move(engine);
+  }
+
+  uint64_t Record(const std::string& account, int n) {
+    ledger::v1::RecordOutcomeRequest request;
+    request.set_institution_code(kInstitution);
+    *request.mutable_outcome() =
+        CourseOutcome(account, absl::StrCat("req-", account, "-", n), absl::StrCat("C", n));
+    absl::StatusOr<ledger::v1::RecordOutcomeResponse> recorded =
+        fixture_.core().RecordOutcome(request);
+    EXPECT_TRUE(recorded.ok()) << recorded.status();
+    return recorded.ok() ? recorded->entry().entry_id() : 0;
+  }
+
+  api::IssueTranscriptRequest Request(const std::string& request_id,
+                                      const std::vector<uint64_t>& ids) {
+    api::IssueTranscriptRequest request;
+    request.set_request_id(request_id);
+    request.set_account_number(account_);
+    for (uint64_t id : ids) request.add_entry_ids(id);
+    request.set_learner_name("张伟");
+    return request;
+  }
+
+  // The offline verifier's report with what the engine publishes now.
+  transcripts::VerificationReport Verify(const api::Transcript& transcript) {
+    const api::Jwks jwks = *engine_->GetJwks();
+    keys_ = *jose::ParseJwks(jwks.json());
+    api::GetStatusListRequest list;
+    list.set_list(1);
+    transcripts::VerificationInputs inputs;
+    inputs.keys = &keys_;
+    inputs.now = fixture_.clock().Now();
+    inputs.status_list_jws = engine_->GetStatusList(list)->jws();
+    return transcripts::VerifyTranscript(transcript.jws(), inputs);
+  }
+
+  CoreFixture fixture_;
+  std::unique_ptr<TranscriptsEngine> engine_;
+  std::string account_;
+  std::string other_;
+  std::vector<uint64_t> entries_;
+  uint64_t other_entry_ = 0;
+  std::vector<jose::PublicJwk> keys_;
+};
+
+TEST_F(TranscriptsEngineTest, IssuedTranscriptVerifiesOfflineAndThroughTheService) {
+  ASSERT_OK_AND_ASSIGN(const api::Transcript transcript,
+                       engine_->Issue(Request("t-1", {entries_[0], entries_[2], entries_[4]})));
+  EXPECT_EQ(transcript.number(), 1u);
+  EXPECT_EQ(transcript.transcript_id(), "urn:creditbank:transcript:1");
+  EXPECT_EQ(transcript.state(), api::TRANSCRIPT_STATE_ACTIVE);
+  EXPECT_EQ(transcript.status_list_url(), "https://bank.example.cn/status/1");
+  EXPECT_EQ(transcript.status_list_index(), 0u);
+  const transcripts::VerificationReport offline = Verify(transcript);
+  EXPECT_TRUE(offline.valid) << transcripts::ReportToJson(offline).dump(1);
+  EXPECT_EQ(offline.achievements, 3u);
+
+  Record(account_, 6);  // the log grows: consistency is proven to the new head
+  VerificationEngine verifier(*engine_, fixture_.core().log(), fixture_.clock());
+  verification::v1::VerifyTranscriptRequest request;
+  request.set_jws(transcript.jws());
+  ASSERT_OK_AND_ASSIGN(const verification::v1::VerificationReport online,
+                       verifier.Verify(request));
+  EXPECT_TRUE(online.valid()) << online.DebugString();
+  ASSERT_EQ(online.checks_size(), 9);
+  EXPECT_EQ(online.checks(8).name(), "consistency");
+  EXPECT_EQ(online.checks(8).outcome(), verification::v1::CHECK_OUTCOME_PASSED);
+  EXPECT_GT(online.latest_tree_size(), online.checkpoint_tree_size());
+}
+
+TEST_F(TranscriptsEngineTest, RetryReturnsTheSameTranscriptAndOtherContentIsRefused) {
+  ASSERT_OK_AND_ASSIGN(const api::Transcript first, engine_->Issue(Request("t-1", {entries_[0]})));
+  ASSERT_OK_AND_ASSIGN(const api::Transcript again, engine_->Issue(Request("t-1", {entries_[0]})));
+  EXPECT_EQ(again.number(), first.number());
+  EXPECT_EQ(again.jws(), first.jws());
+  const absl::Status reused = engine_->Issue(Request("t-1", {entries_[1]})).status();
+  EXPECT_THAT(reused, StatusIs(absl::StatusCode::kAlreadyExists));
+  EXPECT_EQ(ErrorReason(reused), reason::kRequestIdReused);
+}
+
+TEST_F(TranscriptsEngineTest, RefusesWhatIsNotTheLearnersLiveAchievement) {
+  absl::Status status = engine_->Issue(Request("t-1", {entries_[0], other_entry_})).status();
+  EXPECT_EQ(ErrorReason(status), reason::kEntryAccountMismatch);
+  EXPECT_THAT(ErrorFields(status), ::testing::ElementsAre("entry_ids[1]"));
+
+  ledger::v1::ReverseEntryRequest reverse;
+  reverse.set_institution_code(kInstitution);
+  reverse.set_request_id("rev-1");
+  reverse.set_account_number(account_);
+  reverse.set_entry_id(entries_[1]);
+  reverse.set_reason("成绩录入错误");
+  ASSERT_OK_AND_ASSIGN(const ledger::v1::RecordOutcomeResponse reversal,
+                       fixture_.core().ReverseEntry(reverse));
+  status = engine_->Issue(Request("t-2", {entries_[1]})).status();
+  EXPECT_EQ(ErrorReason(status), reason::kEntryAlreadyReversed);
+  status = engine_->Issue(Request("t-3", {reversal.entry().entry_id()})).status();
+  EXPECT_EQ(ErrorReason(status), reason::kEntryNotTranscribable);
+  EXPECT_THAT(engine_->Issue(Request("t-4", {999})), StatusIs(absl::StatusCode::kNotFound));
+
+  api::IssueTranscriptRequest bad = Request("", {entries_[0], entries_[0]});
+  bad.set_valid_seconds(-1);
+  status = engine_->Issue(bad).status();
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(ErrorFields(status),
+              ::testing::UnorderedElementsAre("request_id", "entry_ids[1]", "valid_seconds"));
+  // Nothing refused was stored.
+  ASSERT_OK_AND_ASSIGN(const api::Transcript first, engine_->Issue(Request("t-5", {entries_[0]})));
+  api::ListTranscriptsRequest list;
+  list.set_account_number(account_);
+  EXPECT_EQ(engine_->List(list)->transcripts_size(), 1);
+  EXPECT_EQ(first.state(), api::TRANSCRIPT_STATE_ACTIVE);
+}
+
+TEST_F(TranscriptsEngineTest, RevocationSetsTheStatusListBit) {
+  ASSERT_OK_AND_ASSIGN(const api::Transcript kept, engine_->Issue(Request("t-1", {entries_[0]})));
+  ASSERT_OK_AND_ASSIGN(const api::Transcript revoked,
+                       engine_->Issue(Request("t-2", {entries_[1]})));
+  api::RevokeTranscriptRequest revoke;
+  revoke.set_number(revoked.number());
+  revoke.set_reason("学习者申请撤销");
+  ASSERT_OK_AND_ASSIGN(const api::Transcript after, engine_->Revoke(revoke));
+  EXPECT_EQ(after.state(), api::TRANSCRIPT_STATE_REVOKED);
+  EXPECT_EQ(after.revocation_reason(), "学习者申请撤销");
+  ASSERT_OK_AND_ASSIGN(const api::Transcript twice, engine_->Revoke(revoke));
+  EXPECT_EQ(twice.revoked_at().seconds(), after.revoked_at().seconds());
+
+  EXPECT_EQ(Verify(revoked).status, "revoked");
+  EXPECT_FALSE(Verify(revoked).valid);
+  EXPECT_EQ(Verify(kept).status, "active");
+  revoke.set_number(99);
+  EXPECT_EQ(ErrorReason(engine_->Revoke(revoke).status()), reason::kTranscriptNotFound);
+  revoke.set_reason("");
+  EXPECT_THAT(engine_->Revoke(revoke), StatusIs(absl::StatusCode::kInvalidArgument));
+  api::GetStatusListRequest list;
+  list.set_list(2);
+  EXPECT_EQ(ErrorReason(engine_->GetStatusList(list).status()), reason::kStatusListNotFound);
+}
+
+TEST_F(TranscriptsEngineTest, RotationSignsWithTheNewKeyAndOldTranscriptsStillVerify) {
+  ASSERT_OK_AND_ASSIGN(const api::Transcript old, engine_->Issue(Request("t-1", {entries_[0]})));
+  fixture_.clock().Advance(absl::Hours(24));
+  api::RotateSigningKeyRequest rotate;
+  rotate.set_algorithm(api::SIGNING_ALGORITHM_EDDSA);
+  ASSERT_OK_AND_ASSIGN(const api::Jwks jwks, engine_->RotateSigningKey(rotate));
+  EXPECT_NE(jwks.current_key_id(), old.key_id());
+  EXPECT_TRUE(absl::StartsWith(jwks.current_key_id(), "eddsa-"));
+  ASSERT_OK_AND_ASSIGN(const std::vector<jose::PublicJwk> keys, jose::ParseJwks(jwks.json()));
+  ASSERT_EQ(keys.size(), 2u);
+  EXPECT_TRUE(keys[0].retired_at_unix_seconds.has_value());
+  EXPECT_FALSE(keys[1].retired_at_unix_seconds.has_value());
+
+  ASSERT_OK_AND_ASSIGN(const api::Transcript fresh, engine_->Issue(Request("t-2", {entries_[1]})));
+  EXPECT_EQ(fresh.key_id(), jwks.current_key_id());
+  const transcripts::VerificationReport old_report = Verify(old);
+  EXPECT_TRUE(old_report.valid) << transcripts::ReportToJson(old_report).dump(1);
+  EXPECT_TRUE(old_report.key_retired);
+  EXPECT_TRUE(Verify(fresh).valid);
+
+  // The keys and the numbering survive a restart.
+  engine_.reset();
+  fixture_.Restart();
+  Open();
+  EXPECT_EQ(engine_->GetJwks()->json(), jwks.json());
+  ASSERT_OK_AND_ASSIGN(const api::Transcript third, engine_->Issue(Request("t-3", {entries_[2]})));
+  EXPECT_EQ(third.number(), 3u);
+  EXPECT_EQ(third.key_id(), jwks.current_key_id());
+}
+
+TEST_F(TranscriptsEngineTest, SigningKeysAreSealedAtRest) {
+  const api::Jwks jwks = *engine_->GetJwks();
+  std::string stored;
+  std::unique_ptr<storage::Cursor> cursor = fixture_.core().store().Scan(
+      storage::Table::kTranscripts, "k/", storage::PrefixUpperBound("k/"));
+  for (; cursor->Valid(); cursor->Next()) stored += std::string(cursor->value());
+  ASSERT_FALSE(stored.empty());
+  EXPECT_FALSE(absl::StrContains(stored, "PRIVATE KEY"));
+  // Another key file's key-encryption key cannot open them.
+  engine_.reset();
+  absl::StatusOr<std::unique_ptr<TranscriptsEngine>> wrong =
+      TranscriptsEngine::Open(fixture_.core(), fixture_.core(), fixture_.core().log(),
+                              std::string(32, 'w'), kConfig, fixture_.clock());
+  EXPECT_THAT(wrong, StatusIs(absl::StatusCode::kDataLoss));
+  EXPECT_THAT(wrong.status().message(), HasSubstr("transcript_key_encryption_key"));
+}
+
+TEST_F(TranscriptsEngineTest, ReviewFlagsTranscriptsWhoseEntryWasReversed) {
+  ASSERT_OK_AND_ASSIGN(const api::Transcript held,
+                       engine_->Issue(Request("t-1", {entries_[0], entries_[1]})));
+  ASSERT_OK_AND_ASSIGN(const api::Transcript untouched,
+                       engine_->Issue(Request("t-2", {entries_[2]})));
+  EXPECT_EQ(*engine_->ReviewReversals(), 0u);
+  ledger::v1::ReverseEntryRequest reverse;
+  reverse.set_institution_code(kInstitution);
+  reverse.set_request_id("rev-1");
+  reverse.set_account_number(account_);
+  reverse.set_entry_id(entries_[1]);
+  reverse.set_reason("成绩录入错误");
+  ASSERT_OK(fixture_.core().ReverseEntry(reverse).status());
+  EXPECT_EQ(*engine_->ReviewReversals(), 1u);
+  EXPECT_EQ(*engine_->ReviewReversals(), 0u);  // flagged once
+  ASSERT_OK_AND_ASSIGN(const api::Transcript flagged, engine_->Get(held.number()));
+  EXPECT_TRUE(flagged.needs_review());
+  EXPECT_THAT(flagged.reversed_entry_ids(), ::testing::ElementsAre(entries_[1]));
+  EXPECT_FALSE(engine_->Get(untouched.number())->needs_review());
+}
+
+TEST_F(TranscriptsEngineTest, ListsAnAccountsTranscriptsPageByPage) {
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_OK(engine_->Issue(Request(absl::StrCat("t-", i), {entries_[i]})).status());
+  }
+  api::ListTranscriptsRequest request;
+  request.set_account_number(account_);
+  request.set_page_size(2);
+  ASSERT_OK_AND_ASSIGN(const api::ListTranscriptsResponse first, engine_->List(request));
+  ASSERT_EQ(first.transcripts_size(), 2);
+  EXPECT_EQ(first.transcripts(0).number(), 1u);
+  ASSERT_FALSE(first.next_page_token().empty());
+  request.set_page_token(first.next_page_token());
+  ASSERT_OK_AND_ASSIGN(const api::ListTranscriptsResponse second, engine_->List(request));
+  ASSERT_EQ(second.transcripts_size(), 1);
+  EXPECT_EQ(second.transcripts(0).number(), 3u);
+  EXPECT_TRUE(second.next_page_token().empty());
+  request.set_account_number(other_);
+  EXPECT_THAT(engine_->List(request), StatusIs(absl::StatusCode::kInvalidArgument));  // token
+}
+
+}  // namespace
+}  // namespace creditbank::domain
