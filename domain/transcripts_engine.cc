@@ -18,6 +18,9 @@
 #include "domain/transcripts/transcript.h"
 #include "domain/validation/dates.h"
 #include "domain/validation/text.h"
+#include "domain/crypto/primitives.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "openssl/evp.h"
 #include "storage/keys.h"
 
@@ -100,14 +103,24 @@ absl::Status CheckIssueRequest(const transcripts_api::IssueTranscriptRequest& re
   return violations.ToStatus();
 }
 
+// What a retry must repeat exactly: the whole request.
+std::string RequestDigest(const transcripts_api::IssueTranscriptRequest& request) {
+  std::string bytes;
+  google::protobuf::io::StringOutputStream stream(&bytes);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  request.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return Sha256(bytes);
+}
+
 // The transcript a request id already made: the same one for a retry,
-// REQUEST_ID_REUSED for other content.
+// REQUEST_ID_REUSED for a request that differs in anything.
 absl::StatusOr<Transcript> Replay(const Transcript& stored,
                                   const transcripts_api::IssueTranscriptRequest& request) {
-  if (!std::equal(stored.entry_ids().begin(), stored.entry_ids().end(),
-                  request.entry_ids().begin(), request.entry_ids().end())) {
+  if (stored.request_sha256() != RequestDigest(request)) {
     return FieldError(absl::StatusCode::kAlreadyExists, reason::kRequestIdReused, "request_id",
-                      "already issued a transcript over other entries");
+                      "already issued a transcript for a different request");
   }
   return stored;
 }
@@ -209,7 +222,11 @@ absl::StatusOr<Transcript> TranscriptsEngine::Build(
     ledger::v1::GetEntryRequest lookup;
     lookup.set_entry_id(request.entry_ids(i));
     absl::StatusOr<ledger::v1::Entry> entry = core_.GetEntry(lookup);
-    if (!entry.ok()) return WithFieldPrefix(entry.status(), field + ".");
+    if (absl::IsNotFound(entry.status())) {
+      return FieldError(absl::StatusCode::kNotFound, reason::kEntryNotFound, field,
+                        absl::StrCat("no entry ", request.entry_ids(i)));
+    }
+    if (!entry.ok()) return entry.status();
     if (entry->outcome().account_number() != request.account_number()) {
       return FieldError(absl::StatusCode::kFailedPrecondition, reason::kEntryAccountMismatch,
                         field, "is another account's entry");
@@ -277,6 +294,7 @@ absl::StatusOr<Transcript> TranscriptsEngine::Build(
   transcript.set_status_list_url(content.status.list_url);
   transcript.set_status_list_index(content.status.index);
   transcript.set_request_id(request.request_id());
+  transcript.set_request_sha256(RequestDigest(request));
   return transcript;
 }
 

@@ -126,6 +126,30 @@ TEST_F(TranscriptsEngineTest, RetryReturnsTheSameTranscriptAndOtherContentIsRefu
   const absl::Status reused = engine_->Issue(Request("t-1", {entries_[1]})).status();
   EXPECT_THAT(reused, StatusIs(absl::StatusCode::kAlreadyExists));
   EXPECT_EQ(ErrorReason(reused), reason::kRequestIdReused);
+  // Any difference counts, not only the entries.
+  api::IssueTranscriptRequest renamed = Request("t-1", {entries_[0]});
+  renamed.set_learner_name("张三");
+  EXPECT_EQ(ErrorReason(engine_->Issue(renamed).status()), reason::kRequestIdReused);
+  api::IssueTranscriptRequest shorter = Request("t-1", {entries_[0]});
+  shorter.set_valid_seconds(3600);
+  EXPECT_EQ(ErrorReason(engine_->Issue(shorter).status()), reason::kRequestIdReused);
+}
+
+TEST_F(TranscriptsEngineTest, VerificationTrustsAKeyRotatedInTheSameSecondAndSeesTheNewOneAtOnce) {
+  VerificationEngine verifier(*engine_, fixture_.core().log(), fixture_.clock());
+  verification::v1::VerifyTranscriptRequest request;
+  ASSERT_OK_AND_ASSIGN(const api::Transcript old, engine_->Issue(Request("t-1", {entries_[0]})));
+  request.set_jws(old.jws());
+  ASSERT_TRUE(verifier.Verify(request)->valid());  // the key set is now cached
+  // Rotated in the very second the old key signed: that transcript stands.
+  ASSERT_OK(engine_->RotateSigningKey({}).status());
+  EXPECT_TRUE(Verify(old).valid);
+  fixture_.clock().Advance(absl::Seconds(1));
+  ASSERT_OK_AND_ASSIGN(const api::Transcript fresh, engine_->Issue(Request("t-2", {entries_[1]})));
+  request.set_jws(fresh.jws());
+  ASSERT_OK_AND_ASSIGN(const verification::v1::VerificationReport report,
+                       verifier.Verify(request));
+  EXPECT_TRUE(report.valid()) << report.DebugString();  // fetched again for the unknown kid
 }
 
 TEST_F(TranscriptsEngineTest, RefusesWhatIsNotTheLearnersLiveAchievement) {
@@ -145,7 +169,10 @@ TEST_F(TranscriptsEngineTest, RefusesWhatIsNotTheLearnersLiveAchievement) {
   EXPECT_EQ(ErrorReason(status), reason::kEntryAlreadyReversed);
   status = engine_->Issue(Request("t-3", {reversal.entry().entry_id()})).status();
   EXPECT_EQ(ErrorReason(status), reason::kEntryNotTranscribable);
-  EXPECT_THAT(engine_->Issue(Request("t-4", {999})), StatusIs(absl::StatusCode::kNotFound));
+  status = engine_->Issue(Request("t-4", {entries_[0], 999})).status();
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_EQ(ErrorReason(status), reason::kEntryNotFound);
+  EXPECT_THAT(ErrorFields(status), ::testing::ElementsAre("entry_ids[1]"));
 
   api::IssueTranscriptRequest bad = Request("", {entries_[0], entries_[0]});
   bad.set_valid_seconds(-1);

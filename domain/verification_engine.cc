@@ -23,6 +23,7 @@ constexpr absl::string_view kStatusPathMarker = "/status/";
 // the status list it points at and its checkpoint's tree size. Nothing
 // here is trusted; VerifyTranscript checks it all again.
 struct Hints {
+  std::string kid;
   std::string status_list_url;
   std::optional<uint64_t> tree_size;
 };
@@ -31,6 +32,7 @@ Hints ReadHints(absl::string_view jws) {
   Hints hints;
   absl::StatusOr<jose::ParsedJws> parsed = jose::ParseCompactJws(jws);
   if (!parsed.ok()) return hints;
+  hints.kid = parsed->kid;
   const std::optional<Json> payload = jose::ParseStrictJsonObject(parsed->payload);
   if (!payload.has_value()) return hints;
   const Json status = payload->value("credentialStatus", Json());
@@ -60,11 +62,15 @@ verification_api::CheckOutcome ToProto(transcripts::CheckOutcome outcome) {
 
 }  // namespace
 
-absl::StatusOr<std::shared_ptr<const VerificationEngine::Keys>> VerificationEngine::CurrentKeys() {
+absl::StatusOr<std::shared_ptr<const VerificationEngine::Keys>> VerificationEngine::CurrentKeys(
+    absl::string_view kid) {
   const absl::Time now = clock_.Now();
   {
     absl::MutexLock lock(&mutex_);
-    if (keys_ != nullptr && now - keys_->fetched < kPublishedStateTtl) return keys_;
+    if (keys_ != nullptr && now - keys_->fetched < kPublishedStateTtl) {
+      const bool known = kid.empty() || jose::FindKey(keys_->keys, kid).ok();
+      if (known || now - keys_->fetched < kUnknownKeyRefetchInterval) return keys_;
+    }
   }
   ASSIGN_OR_RETURN(const ::creditbank::transcripts::v1::Jwks jwks, publisher_.GetJwks());
   absl::StatusOr<std::vector<jose::PublicJwk>> parsed = jose::ParseJwks(jwks.json());
@@ -109,8 +115,8 @@ absl::StatusOr<verification::v1::VerificationReport> VerificationEngine::Verify(
   if (request.jws().size() > jose::kMaxJwsBytes) {
     return InvalidField("jws", absl::StrCat("is longer than ", jose::kMaxJwsBytes, " bytes"));
   }
-  ASSIGN_OR_RETURN(const std::shared_ptr<const Keys> keys, CurrentKeys());
   const Hints hints = ReadHints(request.jws());
+  ASSIGN_OR_RETURN(const std::shared_ptr<const Keys> keys, CurrentKeys(hints.kid));
   ASSIGN_OR_RETURN(const log::v1::Checkpoint latest, log_.GetCheckpoint());
 
   transcripts::VerificationInputs inputs;

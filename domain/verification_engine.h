@@ -8,7 +8,8 @@
 // fails.
 //
 // It needs no storage and no secrets, so it scales out: published state is
-// cached for kPublishedStateTtl (a revocation shows within that long).
+// cached for kPublishedStateTtl (a revocation shows within that long; a
+// key new since the last fetch is fetched at once).
 #ifndef CREDITBANK_DOMAIN_VERIFICATION_ENGINE_H_
 #define CREDITBANK_DOMAIN_VERIFICATION_ENGINE_H_
 
@@ -30,6 +31,9 @@
 namespace creditbank::domain {
 
 inline constexpr absl::Duration kPublishedStateTtl = absl::Seconds(5);
+// A transcript naming a key the cached JWK Set lacks (signed just after a
+// rotation) fetches the set again, at most this often.
+inline constexpr absl::Duration kUnknownKeyRefetchInterval = absl::Seconds(1);
 
 class VerificationEngine {
  public:
@@ -52,7 +56,9 @@ class VerificationEngine {
     std::string jws;
     absl::Time fetched;
   };
-  absl::StatusOr<std::shared_ptr<const Keys>> CurrentKeys();
+  // The cached JWK Set, fetched again when older than kPublishedStateTtl,
+  // or than kUnknownKeyRefetchInterval when it lacks `kid`.
+  absl::StatusOr<std::shared_ptr<const Keys>> CurrentKeys(absl::string_view kid);
   std::optional<std::string> StatusList(absl::string_view list_url);
 
   const TranscriptPublisher& publisher_;

@@ -375,7 +375,9 @@ VerificationReport VerifyTranscript(absl::string_view jws, const VerificationInp
   if ((*key)->retired_at_unix_seconds.has_value()) {
     out.key_retired = true;
     const Json* nbf = Member(*credential, "nbf", Json::value_t::number_integer);
-    if (nbf == nullptr || nbf->get<int64_t>() >= *(*key)->retired_at_unix_seconds) {
+    // The second it retired still counts: nbf and retired_at are whole
+    // seconds, and an issue in the second of a rotation is not forged.
+    if (nbf == nullptr || nbf->get<int64_t>() > *(*key)->retired_at_unix_seconds) {
       report.Fail(kIssuerKey, "signed by a key that had already retired");
     } else {
       report.Pass(kIssuerKey, "retired key; the transcript is from before it retired");
