@@ -11,7 +11,8 @@ namespace {
 constexpr char kFooter[] =
     "Exit codes: 0 ok; 1 the server refused (message, field violations and reason on "
     "stderr); 2 usage error or unusable input file; 3 server unreachable or no answer in "
-    "time; 4 import finished with failed rows; 5 admin check found differences.";
+    "time; 4 import finished with failed rows; 5 admin check found differences; 6 transcript "
+    "verify: the transcript is not valid.";
 
 }  // namespace
 
@@ -49,6 +50,7 @@ int RunCbctl(const std::vector<std::string>& args, std::ostream& out, std::ostre
   AddAdminCommands(app, action);
   AddLogCommands(app, action);
   AddRulesCommands(app, action);
+  AddTranscriptCommands(app, action);
 
   // CLI11 wants the arguments last to first.
   std::vector<std::string> reversed(args.rbegin(), args.rend());

@@ -26,6 +26,8 @@ void AddAdminCommands(CLI::App& app, Action& action);
 void AddLogCommands(CLI::App& app, Action& action);
 // framework, programme, rules, evaluate, progress, requests
 void AddRulesCommands(CLI::App& app, Action& action);
+// transcript issue|get|list|revoke|jwks|status-list|rotate-key|verify
+void AddTranscriptCommands(CLI::App& app, Action& action);
 
 }  // namespace creditbank::cbctl
 

@@ -17,6 +17,10 @@ inline constexpr int kExitRowsFailed = 4;
 // cbctl admin check: the server found balances or indexes that differ
 // from a recomputation.
 inline constexpr int kExitInconsistent = 5;
+// cbctl transcript verify: the server verified the transcript and it is
+// not valid (revoked, expired, tampered with, ...). Not 1: the call
+// succeeded, and a script must tell "not valid" from "could not ask".
+inline constexpr int kExitNotValid = 6;
 
 }  // namespace creditbank::cbctl
 

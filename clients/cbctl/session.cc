@@ -15,6 +15,8 @@ absl::Status Session::Connect() {
   core_ = std::make_unique<services::GrpcCoreClient>(channel, timeout(), options_.learner_token);
   rules_ = std::make_unique<services::GrpcRulesClient>(channel, timeout(), options_.learner_token);
   log_ = std::make_unique<services::GrpcLogClient>(channel, timeout(), options_.learner_token);
+  transcripts_ = std::make_unique<services::GrpcTranscriptsClient>(channel, timeout(),
+                                                                   options_.learner_token);
   return absl::OkStatus();
 }
 

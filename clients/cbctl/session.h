@@ -1,6 +1,7 @@
 // What every cbctl command shares: the global flags, the output streams
-// and the clients of the server (the core's services, the rules service
-// and the transparency log, on one channel).
+// and the clients of the server (the core's services, the rules service,
+// the transparency log, and the transcripts and verification services, on
+// one channel).
 //
 //   Session session(globals, std::cout, std::cerr, /*err_is_terminal=*/true);
 //   return Show(session, session.core().GetInstitution(request), InstitutionView);
@@ -20,6 +21,7 @@
 #include "services/grpc_core_client.h"
 #include "services/grpc_log_client.h"
 #include "services/grpc_rules_client.h"
+#include "services/grpc_transcripts_client.h"
 
 namespace creditbank::cbctl {
 
@@ -57,6 +59,8 @@ class Session {
   services::GrpcCoreClient& core() { return *core_; }
   services::GrpcRulesClient& rules() { return *rules_; }
   services::GrpcLogClient& log() { return *log_; }
+  // TranscriptService and VerificationService.
+  services::GrpcTranscriptsClient& transcripts() { return *transcripts_; }
 
  private:
   const GlobalOptions& options_;
@@ -66,6 +70,7 @@ class Session {
   std::unique_ptr<services::GrpcCoreClient> core_;
   std::unique_ptr<services::GrpcRulesClient> rules_;
   std::unique_ptr<services::GrpcLogClient> log_;
+  std::unique_ptr<services::GrpcTranscriptsClient> transcripts_;
 };
 
 // Prints a call's answer (JSON, or `view` of it) and returns kExitOk, or
