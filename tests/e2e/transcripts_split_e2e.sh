@@ -81,7 +81,7 @@ VERIFIER=$DAEMON_ADDRESS
 ok "the verification process keeps no data directory"
 expect 2 "$CREDITBANKD" --services=transcripts --data_dir="$WORK/nowhere" \
   --key_file="$WORK/x.keys" --listen=127.0.0.1:0
-must_contain "$ERR" "needs --core=HOST:PORT"
+must_contain "$OUT" "needs --core=HOST:PORT"
 ok "--services=transcripts without --core is refused"
 
 step "a college records three courses for a learner, at the core"
