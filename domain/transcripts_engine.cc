@@ -418,6 +418,10 @@ absl::StatusOr<Transcript> TranscriptsEngine::Revoke(
 
 absl::StatusOr<transcripts_api::Jwks> TranscriptsEngine::GetJwks() const {
   absl::MutexLock lock(&keys_mutex_);
+  return JwksLocked();
+}
+
+absl::StatusOr<transcripts_api::Jwks> TranscriptsEngine::JwksLocked() const {
   std::vector<const SigningKey*> keys;
   for (const auto& key : keys_) keys.push_back(key.get());
   transcripts_api::Jwks jwks;
@@ -501,12 +505,7 @@ absl::StatusOr<transcripts_api::Jwks> TranscriptsEngine::RotateSigningKey(
     absl::MutexLock status_lock(&status_mutex_);
     signed_lists_.clear();  // signed by the retired key
   }
-  std::vector<const SigningKey*> keys;
-  for (const auto& key : keys_) keys.push_back(key.get());
-  transcripts_api::Jwks jwks;
-  ASSIGN_OR_RETURN(*jwks.mutable_json(), PublishedJwks(keys));
-  jwks.set_current_key_id(current_->kid);
-  return jwks;
+  return JwksLocked();
 }
 
 absl::StatusOr<size_t> TranscriptsEngine::ReviewReversals() {

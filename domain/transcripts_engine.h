@@ -108,6 +108,8 @@ class TranscriptsEngine final : public TranscriptPublisher {
   absl::Status CreateFirstKey();
   // The current key (shared: rotation swaps it while issues sign).
   std::shared_ptr<const SigningKey> CurrentKey() const;
+  absl::StatusOr<transcripts_api::Jwks> JwksLocked() const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(keys_mutex_);
   absl::StatusOr<transcripts_api::Transcript> Build(
       const transcripts_api::IssueTranscriptRequest& request, uint64_t number);
   absl::Status Change(std::function<absl::Status(UnitOfWork&)> body);

@@ -61,6 +61,16 @@ class TranscriptsEngineTest : public ::testing::Test {
     return recorded.ok() ? recorded->entry().entry_id() : 0;
   }
 
+  absl::StatusOr<ledger::v1::RecordOutcomeResponse> Reverse(uint64_t entry_id) {
+    ledger::v1::ReverseEntryRequest reverse;
+    reverse.set_institution_code(kInstitution);
+    reverse.set_request_id(absl::StrCat("rev-", entry_id));
+    reverse.set_account_number(account_);
+    reverse.set_entry_id(entry_id);
+    reverse.set_reason("成绩录入错误");
+    return fixture_.core().ReverseEntry(reverse);
+  }
+
   api::IssueTranscriptRequest Request(const std::string& request_id,
                                       const std::vector<uint64_t>& ids) {
     api::IssueTranscriptRequest request;
@@ -157,14 +167,7 @@ TEST_F(TranscriptsEngineTest, RefusesWhatIsNotTheLearnersLiveAchievement) {
   EXPECT_EQ(ErrorReason(status), reason::kEntryAccountMismatch);
   EXPECT_THAT(ErrorFields(status), ::testing::ElementsAre("entry_ids[1]"));
 
-  ledger::v1::ReverseEntryRequest reverse;
-  reverse.set_institution_code(kInstitution);
-  reverse.set_request_id("rev-1");
-  reverse.set_account_number(account_);
-  reverse.set_entry_id(entries_[1]);
-  reverse.set_reason("成绩录入错误");
-  ASSERT_OK_AND_ASSIGN(const ledger::v1::RecordOutcomeResponse reversal,
-                       fixture_.core().ReverseEntry(reverse));
+  ASSERT_OK_AND_ASSIGN(const ledger::v1::RecordOutcomeResponse reversal, Reverse(entries_[1]));
   status = engine_->Issue(Request("t-2", {entries_[1]})).status();
   EXPECT_EQ(ErrorReason(status), reason::kEntryAlreadyReversed);
   status = engine_->Issue(Request("t-3", {reversal.entry().entry_id()})).status();
@@ -266,13 +269,7 @@ TEST_F(TranscriptsEngineTest, ReviewFlagsTranscriptsWhoseEntryWasReversed) {
   ASSERT_OK_AND_ASSIGN(const api::Transcript untouched,
                        engine_->Issue(Request("t-2", {entries_[2]})));
   EXPECT_EQ(*engine_->ReviewReversals(), 0u);
-  ledger::v1::ReverseEntryRequest reverse;
-  reverse.set_institution_code(kInstitution);
-  reverse.set_request_id("rev-1");
-  reverse.set_account_number(account_);
-  reverse.set_entry_id(entries_[1]);
-  reverse.set_reason("成绩录入错误");
-  ASSERT_OK(fixture_.core().ReverseEntry(reverse).status());
+  ASSERT_OK(Reverse(entries_[1]).status());
   EXPECT_EQ(*engine_->ReviewReversals(), 1u);
   EXPECT_EQ(*engine_->ReviewReversals(), 0u);  // flagged once
   ASSERT_OK_AND_ASSIGN(const api::Transcript flagged, engine_->Get(held.number()));
