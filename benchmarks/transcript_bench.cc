@@ -104,7 +104,7 @@ struct Bank {
             .now = absl::FromUnixSeconds(kIssuedAt) + kCheckedAfter,
             .status_list_jws = issuer.status_list_jws,
             .later_checkpoint = later,
-            .pinned_log_key = std::nullopt};
+            .pinned_log_key = content.log_verifier_key};
   }
 };
 
@@ -140,7 +140,8 @@ absl::Status AddIssuer(Issuer& issuer, JwsAlgorithm algorithm, std::string kid,
                    jose::PublicJwkFromPrivateKey(*issuer.key, algorithm, issuer.kid));
   jwks.push_back(std::move(jwk));
 
-  StatusListCredential list{kListUrl, kIssuerId, kStatusPurposeRevocation, kIssuedAt, {}};
+  StatusListCredential list{kListUrl, kIssuerId, kStatusPurposeRevocation, kIssuedAt,
+                            kIssuedAt + 86'400, {}};
   for (uint64_t index = 0; index < list.bits.size(); index += kRevokedEvery) {
     RETURN_IF_ERROR(list.bits.Set(index, true));
   }

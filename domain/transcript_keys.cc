@@ -8,6 +8,7 @@
 #include "common/status_macros.h"
 #include "domain/crypto/ed25519.h"
 #include "domain/crypto/primitives.h"
+#include "domain/transcripts/transcript_verifier.h"
 #include "domain/validation/dates.h"
 
 namespace creditbank::domain {
@@ -18,7 +19,23 @@ constexpr size_t kKeyIdRandomBytes = 4;
 constexpr uint32_t kStoredEs256 = 1;
 constexpr uint32_t kStoredEdDsa = 2;
 
-std::string SealAad(absl::string_view kid) { return absl::StrCat(kSealLabel, kid); }
+// Everything the record says about the key, so that a changed algorithm,
+// creation or retirement time (say, a retired key made current again) does
+// not open.
+std::string SealAad(absl::string_view kid, uint32_t algorithm,
+                    const google::protobuf::Timestamp& created_at,
+                    const google::protobuf::Timestamp* retired_at) {
+  return absl::StrCat(kSealLabel, kid, "\n", algorithm, "\n", created_at.seconds(), ".",
+                      created_at.nanos(), "\n",
+                      retired_at == nullptr
+                          ? std::string("current")
+                          : absl::StrCat(retired_at->seconds(), ".", retired_at->nanos()));
+}
+
+std::string SealAad(const storage::v1::TranscriptKeyRecord& record) {
+  return SealAad(record.kid(), record.algorithm(), record.created_at(),
+                 record.has_retired_at() ? &record.retired_at() : nullptr);
+}
 
 absl::StatusOr<std::string> PrivateKeyBytes(const SigningKey& key) {
   if (key.algorithm == jose::JwsAlgorithm::kEs256) return EcP256PrivateKeyPem(*key.private_key);
@@ -49,14 +66,14 @@ absl::StatusOr<storage::v1::TranscriptKeyRecord> SealSigningKey(const SigningKey
     return absl::InvalidArgumentError("the transcript key-encryption key must be 32 bytes");
   }
   ASSIGN_OR_RETURN(const std::string private_bytes, PrivateKeyBytes(key));
-  ASSIGN_OR_RETURN(SealedBytes sealed, Aes256GcmSeal(kek, private_bytes, SealAad(key.kid)));
   storage::v1::TranscriptKeyRecord record;
   record.set_kid(key.kid);
   record.set_algorithm(key.algorithm == jose::JwsAlgorithm::kEs256 ? kStoredEs256 : kStoredEdDsa);
-  record.mutable_sealed_private_key()->set_nonce(std::move(sealed.nonce));
-  record.mutable_sealed_private_key()->set_ciphertext(std::move(sealed.ciphertext));
   *record.mutable_created_at() = ToTimestamp(key.created_at);
   if (key.retired_at.has_value()) *record.mutable_retired_at() = ToTimestamp(*key.retired_at);
+  ASSIGN_OR_RETURN(SealedBytes sealed, Aes256GcmSeal(kek, private_bytes, SealAad(record)));
+  record.mutable_sealed_private_key()->set_nonce(std::move(sealed.nonce));
+  record.mutable_sealed_private_key()->set_ciphertext(std::move(sealed.ciphertext));
   return record;
 }
 
@@ -76,7 +93,7 @@ absl::StatusOr<SigningKey> UnsealSigningKey(const storage::v1::TranscriptKeyReco
   }
   const SealedBytes sealed{record.sealed_private_key().nonce(),
                            record.sealed_private_key().ciphertext()};
-  absl::StatusOr<std::string> private_bytes = Aes256GcmOpen(kek, sealed, SealAad(key.kid));
+  absl::StatusOr<std::string> private_bytes = Aes256GcmOpen(kek, sealed, SealAad(record));
   if (!private_bytes.ok()) {
     return absl::DataLossError(
         "a stored transcript key does not open with this key file's "
@@ -92,7 +109,8 @@ absl::StatusOr<SigningKey> UnsealSigningKey(const storage::v1::TranscriptKeyReco
   return key;
 }
 
-absl::StatusOr<std::string> PublishedJwks(const std::vector<const SigningKey*>& keys) {
+absl::StatusOr<std::string> PublishedJwks(const std::vector<const SigningKey*>& keys,
+                                          absl::string_view log_key) {
   std::vector<jose::PublicJwk> published;
   for (const SigningKey* key : keys) {
     ASSIGN_OR_RETURN(jose::PublicJwk jwk,
@@ -102,7 +120,8 @@ absl::StatusOr<std::string> PublishedJwks(const std::vector<const SigningKey*>& 
     }
     published.push_back(std::move(jwk));
   }
-  ASSIGN_OR_RETURN(const nlohmann::json jwks, jose::JwksToJson(published));
+  ASSIGN_OR_RETURN(nlohmann::json jwks, jose::JwksToJson(published));
+  if (!log_key.empty()) jwks[transcripts::kJwksLogKeyMember] = std::string(log_key);
   return jwks.dump();
 }
 

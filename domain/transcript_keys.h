@@ -42,8 +42,12 @@ absl::StatusOr<storage::v1::TranscriptKeyRecord> SealSigningKey(const SigningKey
 absl::StatusOr<SigningKey> UnsealSigningKey(const storage::v1::TranscriptKeyRecord& record,
                                             absl::string_view kek);
 
-// The public JWKs of `keys` (retired ones with "retired_at"), as a JWK Set.
-absl::StatusOr<std::string> PublishedJwks(const std::vector<const SigningKey*>& keys);
+// The public JWKs of `keys` (retired ones with "retired_at"), as a JWK Set,
+// with the transparency log's note verifier key beside them (member
+// transcripts::kJwksLogKeyMember) when `log_key` is not empty, so that a
+// verifier holding the set can check the checkpoints transcripts embed.
+absl::StatusOr<std::string> PublishedJwks(const std::vector<const SigningKey*>& keys,
+                                          absl::string_view log_key);
 
 }  // namespace creditbank::domain
 

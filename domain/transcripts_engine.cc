@@ -90,12 +90,6 @@ absl::Status CheckIssueRequest(const transcripts_api::IssueTranscriptRequest& re
       violations.Add(absl::StrCat("entry_ids[", i, "]"), "repeats an entry");
     }
   }
-  if (!request.learner_name().empty()) {
-    if (std::string why = CheckDisplayText(request.learner_name(), 1, kMaxNameCharacters);
-        !why.empty()) {
-      violations.Add("learner_name", why);
-    }
-  }
   if (request.valid_seconds() < 0 || request.valid_seconds() > kMaxTranscriptValidSeconds) {
     violations.Add("valid_seconds",
                    absl::StrCat("must be 0 (no end) to ", kMaxTranscriptValidSeconds));
@@ -243,13 +237,21 @@ absl::StatusOr<Transcript> TranscriptsEngine::Build(
   }
   ASSIGN_OR_RETURN(const log::v1::Checkpoint checkpoint, log_.GetCheckpoint());
 
-  const std::shared_ptr<const SigningKey> key = CurrentKey();
+  // The time before the key: a rotation in between then retires the key
+  // after this transcript's validFrom, never before it.
   const absl::Time now = clock_.Now();
+  const std::shared_ptr<const SigningKey> key = CurrentKey();
   transcripts::TranscriptContent content;
   content.transcript_number = number;
   content.issuer = {config_.issuer_id, config_.issuer_name};
   content.account_number = request.account_number();
-  if (!request.learner_name().empty()) content.learner_name = request.learner_name();
+  if (request.show_name()) {
+    // The name on record, never one the caller typed: the bank signs it.
+    accounts::v1::GetAccountRequest lookup;
+    lookup.set_account_number(request.account_number());
+    ASSIGN_OR_RETURN(const accounts::v1::Account account, core_.GetAccount(lookup));
+    if (!account.details().name().empty()) content.learner_name = account.details().name();
+  }
   content.valid_from_unix_seconds = absl::ToUnixSeconds(now);
   if (request.valid_seconds() > 0) {
     content.valid_until_unix_seconds = content.valid_from_unix_seconds + request.valid_seconds();
@@ -421,11 +423,24 @@ absl::StatusOr<transcripts_api::Jwks> TranscriptsEngine::GetJwks() const {
   return JwksLocked();
 }
 
+absl::StatusOr<std::string> TranscriptsEngine::LogKey() const {
+  {
+    absl::MutexLock lock(&log_key_mutex_);
+    if (!log_key_.empty()) return log_key_;
+  }
+  // Asked of the log once: its key does not change while the bank runs.
+  ASSIGN_OR_RETURN(const log::v1::Checkpoint checkpoint, log_.GetCheckpoint());
+  absl::MutexLock lock(&log_key_mutex_);
+  log_key_ = checkpoint.verifier_key();
+  return log_key_;
+}
+
 absl::StatusOr<transcripts_api::Jwks> TranscriptsEngine::JwksLocked() const {
+  ASSIGN_OR_RETURN(const std::string log_key, LogKey());
   std::vector<const SigningKey*> keys;
   for (const auto& key : keys_) keys.push_back(key.get());
   transcripts_api::Jwks jwks;
-  ASSIGN_OR_RETURN(*jwks.mutable_json(), PublishedJwks(keys));
+  ASSIGN_OR_RETURN(*jwks.mutable_json(), PublishedJwks(keys, log_key));
   jwks.set_current_key_id(current_->kid);
   return jwks;
 }
@@ -440,25 +455,27 @@ absl::StatusOr<transcripts_api::StatusList> TranscriptsEngine::GetStatusList(
   // The key before status_mutex_: RotateSigningKey takes keys_mutex_ and
   // then status_mutex_, so taking them the other way round here deadlocks
   // (absl aborts the process on the cycle). A list signed by a key that
-  // retires meanwhile stays cached; verifiers accept any published key's.
+  // retires meanwhile stays cached until it is refreshed; verifiers accept
+  // any published key's.
   const std::shared_ptr<const SigningKey> key = CurrentKey();
+  const absl::Time now = clock_.Now();
   absl::MutexLock lock(&status_mutex_);
-  if (auto cached = signed_lists_.find(request.list()); cached != signed_lists_.end()) {
-    return cached->second;
+  if (auto cached = signed_lists_.find(request.list());
+      cached != signed_lists_.end() && now - cached->second.signed_at < kStatusListRefresh) {
+    return cached->second.list;
   }
   ASSIGN_OR_RETURN(std::optional<std::string> bytes,
                    local_.store().Get(Table::kTranscripts, StatusListKey(request.list())));
   ASSIGN_OR_RETURN(transcripts::StatusBitstring bits, LoadBits(std::move(bytes)));
-  transcripts::StatusListCredential credential{StatusListUrl(request.list()), config_.issuer_id,
-                                               transcripts::kStatusPurposeRevocation,
-                                               absl::ToUnixSeconds(clock_.Now()),
-                                               std::move(bits)};
+  transcripts::StatusListCredential credential{
+      StatusListUrl(request.list()), config_.issuer_id, transcripts::kStatusPurposeRevocation,
+      absl::ToUnixSeconds(now), absl::ToUnixSeconds(now + kStatusListValidity), std::move(bits)};
   transcripts_api::StatusList list;
   list.set_url(credential.list_url);
   ASSIGN_OR_RETURN(*list.mutable_jws(), transcripts::SignStatusListCredential(
                                             credential, *key->private_key, key->algorithm,
                                             key->kid));
-  signed_lists_[request.list()] = list;
+  signed_lists_[request.list()] = SignedList{list, now};
   return list;
 }
 

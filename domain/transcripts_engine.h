@@ -57,6 +57,13 @@ inline constexpr int64_t kMaxTranscriptValidSeconds = int64_t{50} * 366 * 24 * 3
 // Active transcripts one ReviewReversals call looks at (it resumes where it
 // stopped next time).
 inline constexpr size_t kMaxTranscriptsPerReview = 10'000;
+// A signed status list is valid this long (its validUntil): a verifier
+// must not use an older one, so a revocation reaches every verifier within
+// it, and a holder cannot keep showing a list from before their
+// revocation. The service signs a fresh one when its copy is older than
+// kStatusListRefresh, so what it hands out has most of a day to run.
+inline constexpr absl::Duration kStatusListValidity = absl::Hours(24);
+inline constexpr absl::Duration kStatusListRefresh = absl::Hours(1);
 // Signing keys the JWK Set may hold (jose::kMaxJwksKeys).
 inline constexpr size_t kMaxTranscriptSigningKeys = 64;
 
@@ -110,6 +117,8 @@ class TranscriptsEngine final : public TranscriptPublisher {
   std::shared_ptr<const SigningKey> CurrentKey() const;
   absl::StatusOr<transcripts_api::Jwks> JwksLocked() const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(keys_mutex_);
+  // The log's note verifier key, published in the JWK Set.
+  absl::StatusOr<std::string> LogKey() const;
   absl::StatusOr<transcripts_api::Transcript> Build(
       const transcripts_api::IssueTranscriptRequest& request, uint64_t number);
   absl::Status Change(std::function<absl::Status(UnitOfWork&)> body);
@@ -128,10 +137,16 @@ class TranscriptsEngine final : public TranscriptPublisher {
 
   std::atomic<uint64_t> next_number_{1};
 
+  mutable absl::Mutex log_key_mutex_;
+  mutable std::string log_key_ ABSL_GUARDED_BY(log_key_mutex_);
+
   mutable absl::Mutex status_mutex_;
   // Signed status lists, until a revocation or key rotation changes them.
-  mutable std::map<uint64_t, transcripts_api::StatusList> signed_lists_
-      ABSL_GUARDED_BY(status_mutex_);
+  struct SignedList {
+    transcripts_api::StatusList list;
+    absl::Time signed_at;
+  };
+  mutable std::map<uint64_t, SignedList> signed_lists_ ABSL_GUARDED_BY(status_mutex_);
 
   absl::Mutex review_mutex_;
   uint64_t review_after_ ABSL_GUARDED_BY(review_mutex_) = 0;

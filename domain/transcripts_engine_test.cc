@@ -9,6 +9,7 @@
 
 #include "absl/strings/match.h"
 #include "domain/errors.h"
+#include "domain/rows_command.h"
 #include "domain/jose/jwk.h"
 #include "domain/transcripts/transcript_verifier.h"
 #include "domain/verification_engine.h"
@@ -77,7 +78,7 @@ class TranscriptsEngineTest : public ::testing::Test {
     request.set_request_id(request_id);
     request.set_account_number(account_);
     for (uint64_t id : ids) request.add_entry_ids(id);
-    request.set_learner_name("张伟");
+    request.set_show_name(true);
     return request;
   }
 
@@ -91,6 +92,9 @@ class TranscriptsEngineTest : public ::testing::Test {
     inputs.keys = &keys_;
     inputs.now = fixture_.clock().Now();
     inputs.status_list_jws = engine_->GetStatusList(list)->jws();
+    inputs.pinned_log_key = transcripts::LogKeyFromJwks(jwks.json());
+    EXPECT_EQ(inputs.pinned_log_key,
+              tlog::FormatNoteVerifierKey(fixture_.core().log().verifier_key()));
     return transcripts::VerifyTranscript(transcript.jws(), inputs);
   }
 
@@ -138,7 +142,7 @@ TEST_F(TranscriptsEngineTest, RetryReturnsTheSameTranscriptAndOtherContentIsRefu
   EXPECT_EQ(ErrorReason(reused), reason::kRequestIdReused);
   // Any difference counts, not only the entries.
   api::IssueTranscriptRequest renamed = Request("t-1", {entries_[0]});
-  renamed.set_learner_name("张三");
+  renamed.set_show_name(false);
   EXPECT_EQ(ErrorReason(engine_->Issue(renamed).status()), reason::kRequestIdReused);
   api::IssueTranscriptRequest shorter = Request("t-1", {entries_[0]});
   shorter.set_valid_seconds(3600);
@@ -261,6 +265,34 @@ TEST_F(TranscriptsEngineTest, SigningKeysAreSealedAtRest) {
                               std::string(32, 'w'), kConfig, fixture_.clock());
   EXPECT_THAT(wrong, StatusIs(absl::StatusCode::kDataLoss));
   EXPECT_THAT(wrong.status().message(), HasSubstr("transcript_key_encryption_key"));
+}
+
+TEST_F(TranscriptsEngineTest, AStoredKeyWhoseRetirementWasErasedDoesNotOpen) {
+  ASSERT_OK(engine_->RotateSigningKey({}).status());
+  std::string key;
+  storage::v1::TranscriptKeyRecord retired;
+  std::unique_ptr<storage::Cursor> cursor = fixture_.core().store().Scan(
+      storage::Table::kTranscripts, "k/", storage::PrefixUpperBound("k/"));
+  for (; cursor->Valid(); cursor->Next()) {
+    storage::v1::TranscriptKeyRecord record;
+    ASSERT_TRUE(record.ParseFromString(std::string(cursor->value())));
+    if (record.has_retired_at()) {
+      key = std::string(cursor->key());
+      retired = record;
+    }
+  }
+  ASSERT_FALSE(key.empty());
+  retired.clear_retired_at();  // the old key made current again, on disk
+  RowsCommand rewrite([&](UnitOfWork& work) {
+    PutMessage(work, storage::Table::kTranscripts, key, retired);
+    return absl::OkStatus();
+  });
+  ASSERT_OK(fixture_.core().Execute(rewrite));
+  engine_.reset();
+  EXPECT_THAT(TranscriptsEngine::Open(fixture_.core(), fixture_.core(), fixture_.core().log(),
+                                      fixture_.core().transcript_key_encryption_key(), kConfig,
+                                      fixture_.clock()),
+              StatusIs(absl::StatusCode::kDataLoss));
 }
 
 TEST_F(TranscriptsEngineTest, ReviewFlagsTranscriptsWhoseEntryWasReversed) {

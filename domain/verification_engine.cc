@@ -24,15 +24,23 @@ constexpr absl::string_view kStatusPathMarker = "/status/";
 // here is trusted; VerifyTranscript checks it all again.
 struct Hints {
   std::string kid;
+  bool signed_by_a_published_key = false;
   std::string status_list_url;
   std::optional<uint64_t> tree_size;
 };
 
-Hints ReadHints(absl::string_view jws) {
+// `keys`: the published JWK Set; nullptr to learn only the kid. Nothing
+// is read from the payload unless its signature verifies under one of
+// them, so a caller without the bank's key makes the log do no work.
+Hints ReadHints(absl::string_view jws, const std::vector<jose::PublicJwk>* keys) {
   Hints hints;
   absl::StatusOr<jose::ParsedJws> parsed = jose::ParseCompactJws(jws);
   if (!parsed.ok()) return hints;
   hints.kid = parsed->kid;
+  if (keys == nullptr) return hints;
+  absl::StatusOr<const jose::PublicJwk*> key = jose::FindKey(*keys, parsed->kid);
+  if (!key.ok() || !jose::VerifyJwsSignature(*parsed, **key).ok()) return hints;
+  hints.signed_by_a_published_key = true;
   const std::optional<Json> payload = jose::ParseStrictJsonObject(parsed->payload);
   if (!payload.has_value()) return hints;
   const Json status = payload->value("credentialStatus", Json());
@@ -48,6 +56,14 @@ Hints ReadHints(absl::string_view jws) {
     if (lines.size() == 3 && absl::SimpleAtoi(lines[1], &size)) hints.tree_size = size;
   }
   return hints;
+}
+
+// The caller is anyone: a failure to read the log is told in one fixed
+// sentence (a gRPC error can name internal addresses; the log's own
+// DATA_LOSS is the bank's to see, in its checks and logs, not a stranger's).
+absl::Status LogUnreachable(const absl::Status&) {
+  return absl::UnavailableError(
+      "the bank's transparency log cannot be read right now; try again shortly");
 }
 
 verification_api::CheckOutcome ToProto(transcripts::CheckOutcome outcome) {
@@ -115,24 +131,30 @@ absl::StatusOr<verification::v1::VerificationReport> VerificationEngine::Verify(
   if (request.jws().size() > jose::kMaxJwsBytes) {
     return InvalidField("jws", absl::StrCat("is longer than ", jose::kMaxJwsBytes, " bytes"));
   }
-  const Hints hints = ReadHints(request.jws());
-  ASSIGN_OR_RETURN(const std::shared_ptr<const Keys> keys, CurrentKeys(hints.kid));
-  ASSIGN_OR_RETURN(const log::v1::Checkpoint latest, log_.GetCheckpoint());
-
+  ASSIGN_OR_RETURN(const std::shared_ptr<const Keys> keys,
+                   CurrentKeys(ReadHints(request.jws(), nullptr).kid));
+  const Hints hints = ReadHints(request.jws(), &keys->keys);
   transcripts::VerificationInputs inputs;
   inputs.keys = &keys->keys;
   inputs.now = clock_.Now();
-  inputs.status_list_jws = StatusList(hints.status_list_url);
-  inputs.pinned_log_key = latest.verifier_key();
-  if (hints.tree_size.has_value() && *hints.tree_size >= 1) {
+  log::v1::Checkpoint latest;
+  if (hints.signed_by_a_published_key) {
+    // The bank signed it: now the published state is worth fetching.
+    absl::StatusOr<log::v1::Checkpoint> head = log_.GetCheckpoint();
+    if (!head.ok()) return LogUnreachable(head.status());
+    latest = *std::move(head);
+    inputs.status_list_jws = StatusList(hints.status_list_url);
+    inputs.pinned_log_key = latest.verifier_key();
+  }
+  if (hints.signed_by_a_published_key && hints.tree_size.has_value() && *hints.tree_size >= 1) {
     transcripts::LaterCheckpoint later{latest.signed_note(), {}};
     if (*hints.tree_size <= latest.tree_size()) {
       log::v1::GetConsistencyProofRequest proof_request;
       proof_request.set_first_tree_size(*hints.tree_size);
       proof_request.set_second_tree_size(latest.tree_size());
-      ASSIGN_OR_RETURN(const log::v1::ConsistencyProof proof,
-                       log_.GetConsistencyProof(proof_request));
-      later.consistency_proof.assign(proof.hashes().begin(), proof.hashes().end());
+      absl::StatusOr<log::v1::ConsistencyProof> proof = log_.GetConsistencyProof(proof_request);
+      if (!proof.ok()) return LogUnreachable(proof.status());
+      later.consistency_proof.assign(proof->hashes().begin(), proof->hashes().end());
     }
     // A tree larger than the log's is left with no proof: the check fails.
     inputs.later_checkpoint = std::move(later);

@@ -95,6 +95,12 @@ absl::Status CheckDeployment(const ServerOptions& options) {
                                                      "--core=HOST:PORT of the core"));
     }
   }
+  if (options.services.contains("verification") && !options.services.contains("transcripts") &&
+      options.transcripts_address.empty() && options.core_address.empty()) {
+    return absl::InvalidArgumentError(
+        "--services=verification without the transcripts service needs "
+        "--transcripts=HOST:PORT (or --core=HOST:PORT of an all-in-one server)");
+  }
   if (!options.transcripts_address.empty() && options.services.contains("transcripts")) {
     return absl::InvalidArgumentError(
         "--transcripts names another process's transcripts service, but this one hosts it too");
@@ -132,7 +138,8 @@ absl::StatusOr<std::unique_ptr<CreditBankServer>> CreditBankServer::Start(
   }
   if (options.services.contains("verification") && !options.services.contains("transcripts")) {
     // The published keys and status lists come from the transcripts
-    // process named, else from the core's process (an all-in-one server).
+    // process named, else from the --core process (CheckDeployment made
+    // sure there is one of the two).
     const std::string& address = options.transcripts_address.empty()
                                      ? options.core_address
                                      : options.transcripts_address;

@@ -72,9 +72,8 @@ grpc::Status TranscriptsService::RevokeTranscript(
                    if (request->number() != 0) {
                      absl::StatusOr<transcripts_v1::Transcript> target =
                          engine.Get(request->number());
-                     if (target.ok()) {
-                       RETURN_IF_ERROR(call.CheckRow({"", target->account_number()}));
-                     }
+                     if (!target.ok()) return target.status();
+                     RETURN_IF_ERROR(call.CheckRow({"", target->account_number()}));
                    }
                    return Into(engine.Revoke(*request), response);
                  });

@@ -44,7 +44,7 @@ constexpr absl::string_view kEntryFieldPrefix = "entry_ids[";
 struct TranscriptFlags {
   std::string account_number;
   std::vector<uint64_t> entry_ids;
-  std::string learner_name;
+  bool show_name = false;
   int64_t valid_days = 0;  // 0: no end
   std::string request_id;
   std::string output;  // --out; empty: print
@@ -82,7 +82,7 @@ std::string DeriveIssueRequestId(const transcripts_v1::IssueTranscriptRequest& r
   };
   add("account_number", request.account_number());
   for (uint64_t id : request.entry_ids()) add("entry_id", absl::StrCat(id));
-  add("learner_name", request.learner_name());
+  add("show_name", request.show_name() ? "1" : "0");
   add("valid_seconds", absl::StrCat(request.valid_seconds()));
   return absl::StrCat(
       kIssueRequestIdPrefix,
@@ -151,7 +151,7 @@ int Issue(Session& session, const TranscriptFlags& flags) {
   transcripts_v1::IssueTranscriptRequest request;
   request.set_account_number(flags.account_number);
   for (uint64_t id : flags.entry_ids) request.add_entry_ids(id);
-  request.set_learner_name(flags.learner_name);
+  request.set_show_name(flags.show_name);
   request.set_valid_seconds(flags.valid_days * kSecondsPerDay);
   request.set_request_id(flags.request_id.empty() ? DeriveIssueRequestId(request)
                                                   : flags.request_id);
@@ -320,14 +320,14 @@ void AddIssueCommand(CLI::App& group, Action& action) {
       ->required()
       ->delimiter(',')
       ->check(CLI::PositiveNumber);
-  issue->add_option("--name", flags->learner_name,
-                    "the learner's name as shown in the transcript (default: none, the account "
-                    "number identifies them)");
+  issue->add_flag("--show-name", flags->show_name,
+                  "show the account holder's name as the bank has it on record (default: no "
+                  "name, the account number identifies them)");
   issue->add_option("--valid-days", flags->valid_days,
                     "days the transcript is valid for (default: no end)")
       ->check(CLI::Range(int64_t{1}, kMaxValidDays));
   issue->add_option("--request-id", flags->request_id,
-                    "idempotency key (default: derived from the account, entries, name and "
+                    "idempotency key (default: derived from the account, entries, --show-name and "
                     "validity, so the same command issues once)");
   AddOutput(*issue, *flags, "the signed transcript", "print it after the fields");
   OnChosen(*issue, action, flags, Issue);

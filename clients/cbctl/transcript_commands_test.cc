@@ -177,6 +177,8 @@ offline::VerificationReport VerifyOffline(const std::string& transcript_file,
   inputs.keys = keys.ok() ? &*keys : &no_keys;
   inputs.now = now;
   inputs.status_list_jws = std::string(absl::StripAsciiWhitespace(ReadFile(status_list_file)));
+  inputs.pinned_log_key = offline::LogKeyFromJwks(ReadFile(jwks_file));
+  EXPECT_TRUE(inputs.pinned_log_key.has_value()) << "the published JWK Set names no log key";
   return offline::VerifyTranscript(absl::StripAsciiWhitespace(ReadFile(transcript_file)),
                                    inputs);
 }
@@ -190,7 +192,7 @@ TEST_F(TranscriptCommandsTest, TranscriptLifecycleIssueReadVerifyRevokeRotate) {
   // issue: the fields, and the JWS in the --out file.
   const std::string entries = absl::StrCat(math, ",", english, ",", drawing);
   Result issued = Cbctl({"transcript", "issue", "--account", account, "--entries", entries,
-                         "--name", "张伟", "--valid-days", "365", "--out", File("t1.jws")});
+                         "--show-name", "--valid-days", "365", "--out", File("t1.jws")});
   ASSERT_EQ(issued.exit_code, kExitOk) << issued.err;
   EXPECT_THAT(issued.out, ContainsRegex("number +1\n"));
   EXPECT_THAT(issued.out, HasSubstr("urn:creditbank:transcript:1"));
@@ -312,9 +314,9 @@ TEST_F(TranscriptCommandsTest, TranscriptIssueTwiceIssuesOnceUnlessTheRequestIdD
                                           absl::StrCat(entry)};
   const transcripts_v1::Transcript first = TranscriptJson(issue);
   EXPECT_EQ(TranscriptJson(issue).number(), first.number());
-  // Another name is another transcript.
+  // Showing the name is another transcript.
   std::vector<std::string> named = issue;
-  named.insert(named.end(), {"--name", "张伟"});
+  named.push_back("--show-name");
   EXPECT_NE(TranscriptJson(named).number(), first.number());
 
   // Once revoked, the same command finds the revoked transcript, and says

@@ -23,7 +23,8 @@ int main(int argc, char** argv) {
   later->needs(proof);
   proof->needs(later);
   app.add_option("--log_key", options.log_key,
-                 "the log's note verifier key, pinned (name+id+key)");
+                 "the log's note verifier key (name+id+key); default: the JWK Set's "
+                 "log_verifier_key, as the bank publishes it");
   app.add_option("--now", options.now, "verify as of this time (RFC 3339 UTC)");
   app.add_flag("--json", options.json, "print the report as JSON");
   try {

@@ -5,6 +5,7 @@
 // transcript is not only readable by our own code.
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -17,6 +18,7 @@
 #include "domain/jose/jws.h"
 #include "domain/tlog/merkle.h"
 #include "domain/transcripts/transcript.h"
+#include "domain/transcripts/transcript_verifier.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -56,15 +58,23 @@ class CbverifyTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(bank_.Open());
     WriteFile(temp_.File("transcript.jws"), bank_.Issue(bank_.Content({1, 2, 3, 40})) + "\n");
-    WriteFile(temp_.File("jwks.json"), domain::jose::JwksToJson(bank_.jwks)->dump());
+    // As the bank publishes it: its keys, and its log's key beside them.
+    Json jwks = *domain::jose::JwksToJson(bank_.jwks);
+    WriteFile(temp_.File("keys-only.json"), jwks.dump());
+    jwks[domain::transcripts::kJwksLogKeyMember] = bank_.log_key;
+    WriteFile(temp_.File("jwks.json"), jwks.dump());
     WriteFile(temp_.File("status.jws"), bank_.StatusList(false));
     WriteFile(temp_.File("revoked.jws"), bank_.StatusList(true));
   }
 
-  // Runs the real binary; returns its exit code, output in output_.
+  // Runs the real binary (with the published jwks.json unless `args` name
+  // another); returns its exit code, output in output_.
   int Run(std::vector<std::string> args) {
     std::vector<std::string> argv = {BinaryPath("cbverify"), temp_.File("transcript.jws"),
-                                     "--jwks", temp_.File("jwks.json"), "--now", kNow};
+                                     "--now", kNow};
+    if (std::find(args.begin(), args.end(), "--jwks") == args.end()) {
+      argv.insert(argv.end(), {"--jwks", temp_.File("jwks.json")});
+    }
     argv.insert(argv.end(), args.begin(), args.end());
     const std::string log = temp_.File(absl::StrCat("run-", ++runs_, ".log"));
     const absl::StatusOr<int> code = RunCommand(argv, log, kTimeout);
@@ -125,6 +135,17 @@ TEST_F(CbverifyTest, LaterCheckpointAndProofFromFiles) {
                  temp_.File("later.txt"), "--consistency_proof", temp_.File("proof.txt")}),
             kExitNotValid);
   EXPECT_THAT(output_, HasSubstr("consistency  failed"));
+}
+
+TEST_F(CbverifyTest, WithoutTheLogKeyTheCheckpointIsUnknown) {
+  EXPECT_EQ(Run({"--jwks", temp_.File("keys-only.json"), "--status_list",
+                 temp_.File("status.jws")}),
+            kExitNotValid);
+  EXPECT_THAT(output_, HasSubstr("checkpoint   unknown"));
+  EXPECT_EQ(Run({"--jwks", temp_.File("keys-only.json"), "--status_list",
+                 temp_.File("status.jws"), "--log_key", bank_.log_key}),
+            kExitValid)
+      << output_;
 }
 
 TEST_F(CbverifyTest, UnusableInputsExitTwoAndSayWhich) {

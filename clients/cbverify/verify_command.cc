@@ -25,7 +25,8 @@ namespace jose = domain::jose;
 namespace tlog = domain::tlog;
 namespace transcripts = domain::transcripts;
 
-// A consistency proof has at most 64 hashes of 44 base64 characters.
+// A consistency proof has at most tlog::kMaxProofHashes (64) hashes of 44
+// base64 characters and a newline each: 2,880 bytes; this leaves room.
 constexpr size_t kMaxProofFileBytes = 8 * 1024;
 
 // The input files, read and parsed; what is wrong with one otherwise.
@@ -45,7 +46,8 @@ absl::StatusOr<std::vector<std::string>> ParseProofLines(absl::string_view text)
           absl::StrCat("consistency proof line ", hashes.size() + 1, " is not a base64 hash"));
     }
     if (hashes.size() == tlog::kMaxProofHashes) {
-      return absl::InvalidArgumentError("consistency proof has more than 64 hashes");
+      return absl::InvalidArgumentError(
+          absl::StrCat("consistency proof has more than ", tlog::kMaxProofHashes, " hashes"));
     }
     hashes.push_back(std::move(hash));
   }
@@ -82,7 +84,10 @@ absl::Status ReadInputs(const VerifyOptions& options, Inputs& inputs) {
   absl::StatusOr<absl::Time> now = ParseNow(options.now);
   if (!now.ok()) return now.status();
   verification.now = *now;
-  verification.pinned_log_key = options.log_key;
+  // The log's key: pinned by hand, else the one the bank publishes with
+  // its transcript keys.
+  verification.pinned_log_key =
+      options.log_key.has_value() ? options.log_key : transcripts::LogKeyFromJwks(*jwks);
   if (options.status_list_path.has_value()) {
     absl::StatusOr<std::string> list =
         cbctl::ReadWholeFile(*options.status_list_path, jose::kMaxJwsBytes);

@@ -27,7 +27,8 @@ struct VerifyOptions {
   // transcript's tree size to its size: base64 hashes, one per line.
   std::optional<std::string> later_checkpoint_path;
   std::optional<std::string> consistency_proof_path;
-  std::optional<std::string> log_key;  // pin the log's note verifier key
+  // The log's note verifier key; default: the JWK Set's log_verifier_key.
+  std::optional<std::string> log_key;
   std::optional<std::string> now;      // RFC 3339 UTC; default: the clock
   bool json = false;
 };

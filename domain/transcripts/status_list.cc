@@ -221,6 +221,11 @@ absl::Status CheckCredential(const StatusListCredential& credential) {
   if (!IsValidFromInRange(credential.valid_from_unix_seconds)) {
     return Malformed("status list credential: validFrom", "is not between 1970 and 9999");
   }
+  if (!IsValidFromInRange(credential.valid_until_unix_seconds) ||
+      credential.valid_until_unix_seconds <= credential.valid_from_unix_seconds) {
+    return Malformed("status list credential: validUntil",
+                     "is not after validFrom and before 10000");
+  }
   return absl::OkStatus();
 }
 
@@ -234,7 +239,8 @@ absl::StatusOr<StatusListCredential> CredentialFromPayload(const Json& payload,
   constexpr absl::string_view kWhat = "status list credential";
   RETURN_IF_ERROR(CheckExactMembers(
       payload,
-      {"@context", "id", "type", "issuer", "validFrom", "credentialSubject", "iss", "nbf", "jti"},
+      {"@context", "id", "type", "issuer", "validFrom", "validUntil", "credentialSubject", "iss",
+       "nbf", "exp", "jti"},
       kWhat));
   StatusListCredential credential;
   ASSIGN_OR_RETURN(credential.issuer_id, StringMember(payload, "issuer", kWhat));
@@ -262,6 +268,16 @@ absl::StatusOr<StatusListCredential> CredentialFromPayload(const Json& payload,
   const Json& nbf = payload.at("nbf");
   if (!nbf.is_number_integer() || nbf != Json(*seconds)) {
     return Malformed(kWhat, "nbf is not the integer seconds of validFrom");
+  }
+  ASSIGN_OR_RETURN(const std::string valid_until, StringMember(payload, "validUntil", kWhat));
+  const std::optional<int64_t> until = ParseValidFrom(valid_until);
+  if (!until.has_value() || *until <= *seconds) {
+    return Malformed(kWhat, "validUntil is not an RFC 3339 UTC time to the second after validFrom");
+  }
+  credential.valid_until_unix_seconds = *until;
+  const Json& exp = payload.at("exp");
+  if (!exp.is_number_integer() || exp != Json(*until)) {
+    return Malformed(kWhat, "exp is not the integer seconds of validUntil");
   }
 
   constexpr absl::string_view kSubject = "status list credential: credentialSubject";
@@ -393,6 +409,7 @@ absl::StatusOr<Json> StatusListCredentialToJson(const StatusListCredential& cred
               {"type", CredentialTypes()},
               {"issuer", credential.issuer_id},
               {"validFrom", FormatValidFrom(credential.valid_from_unix_seconds)},
+              {"validUntil", FormatValidFrom(credential.valid_until_unix_seconds)},
               {"credentialSubject",
                {{"id", absl::StrCat(credential.list_url, "#list")},
                 {"type", "BitstringStatusList"},
@@ -400,6 +417,7 @@ absl::StatusOr<Json> StatusListCredentialToJson(const StatusListCredential& cred
                 {"encodedList", encoded}}},
               {"iss", credential.issuer_id},
               {"nbf", credential.valid_from_unix_seconds},
+              {"exp", credential.valid_until_unix_seconds},
               {"jti", credential.list_url}};
 }
 

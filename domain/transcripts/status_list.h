@@ -152,18 +152,22 @@ struct StatusListCredential {
   std::string issuer_id;  // 1 to kMaxIssuerIdChars printable ASCII, no space
   std::string purpose = kStatusPurposeRevocation;
   int64_t valid_from_unix_seconds = 0;  // 0 to kMaxValidFromUnixSeconds
+  // After valid_from, to kMaxValidFromUnixSeconds: a list says what was
+  // revoked when it was signed, so it must not be usable forever — or a
+  // holder could keep an old list and show it after a revocation.
+  int64_t valid_until_unix_seconds = 0;
   StatusBitstring bits;
 };
 
 // The credential as VC Data Model 2.0 JSON secured as VC-JOSE-COSE has it
 // (the payload is the credential itself, no "vc" wrapper), with the JWT
-// claims iss (= issuer), nbf (= validFrom) and jti (= id):
+// claims iss (= issuer), nbf (= validFrom), exp (= validUntil) and jti (= id):
 //   {"@context":["https://www.w3.org/ns/credentials/v2"],"id":<list_url>,
 //    "type":["VerifiableCredential","BitstringStatusListCredential"],
-//    "issuer":<issuer_id>,"validFrom":"2026-09-01T00:00:00Z",
+//    "issuer":<issuer_id>,"validFrom":"2026-09-01T00:00:00Z","validUntil":"2026-09-02T00:00:00Z",
 //    "credentialSubject":{"id":"<list_url>#list","type":"BitstringStatusList",
 //      "statusPurpose":<purpose>,"encodedList":"u..."},
-//    "iss":<issuer_id>,"nbf":<valid_from>,"jti":<list_url>}
+//    "iss":<issuer_id>,"nbf":<valid_from>,"exp":<valid_until>,"jti":<list_url>}
 // INVALID_ARGUMENT when a field breaks its rule above.
 absl::StatusOr<nlohmann::json> StatusListCredentialToJson(const StatusListCredential& credential);
 
@@ -192,8 +196,9 @@ absl::StatusOr<std::string> SignStatusListCredential(const StatusListCredential&
 //                     (checked once the payload's members are known to be
 //                     the right ones, before what they hold).
 // Nothing of the payload is read before the signature verifies. Whether
-// validFrom has come, and whether a retired key may still vouch, are the
-// caller's rules.
+// now lies between validFrom and validUntil (a stale list must not be
+// used: transcript_verifier.cc refuses it) and whether a retired key may
+// still vouch are the caller's rules.
 absl::StatusOr<StatusListCredential> VerifyStatusListCredential(
     absl::string_view jws, const std::vector<jose::PublicJwk>& keys,
     absl::string_view expected_issuer_id);

@@ -383,7 +383,7 @@ class StatusListCredentialTest : public ::testing::TestWithParam<JwsAlgorithm> {
   std::string Kid() const { return GetParam() == JwsAlgorithm::kEs256 ? "bank-ec-1" : "bank-ed-1"; }
 
   static StatusListCredential Credential() {
-    return {kListUrl, kIssuer, "revocation", kValidFrom, Scattered()};
+    return {kListUrl, kIssuer, "revocation", kValidFrom, kValidFrom + 86'400, Scattered()};
   }
 
   std::string Sign(const StatusListCredential& credential = Credential()) {
@@ -420,6 +420,7 @@ TEST_P(StatusListCredentialTest, JsonHasTheVcDataModel2Shape) {
                          {"type", {"VerifiableCredential", "BitstringStatusListCredential"}},
                          {"issuer", kIssuer},
                          {"validFrom", "2026-09-01T00:00:00Z"},
+                         {"validUntil", "2026-09-02T00:00:00Z"},
                          {"credentialSubject",
                           {{"id", "https://bank.example/status/3#list"},
                            {"type", "BitstringStatusList"},
@@ -427,6 +428,7 @@ TEST_P(StatusListCredentialTest, JsonHasTheVcDataModel2Shape) {
                            {"encodedList", *EncodeStatusList(Scattered())}}},
                          {"iss", kIssuer},
                          {"nbf", kValidFrom},
+                         {"exp", kValidFrom + 86'400},
                          {"jti", kListUrl}};
   EXPECT_EQ(json, expected);
 
@@ -436,6 +438,9 @@ TEST_P(StatusListCredentialTest, JsonHasTheVcDataModel2Shape) {
   bad = Credential();
   bad.valid_from_unix_seconds = kMaxValidFromUnixSeconds + 1;
   ExpectInvalid(StatusListCredentialToJson(bad), "validFrom");
+  bad = Credential();
+  bad.valid_until_unix_seconds = bad.valid_from_unix_seconds;
+  ExpectInvalid(StatusListCredentialToJson(bad), "validUntil");
   bad = Credential();
   bad.issuer_id = "";
   ExpectInvalid(StatusListCredentialToJson(bad), "issuer");
@@ -534,7 +539,7 @@ TEST_P(StatusListCredentialTest, SignedButMalformedPayloadsAreRefused) {
   const std::string good_list = *EncodeStatusList(StatusBitstring());
   const std::vector<Case> cases = {
       {"/id", nullptr, "id is missing"},
-      {"/validUntil", "2027-01-01T00:00:00Z", "a member we never write"},
+      {"/ttl", 300000, "a member we never write"},
       {"/vc", Json::object(), "a member we never write"},
       {"/@context", Json::array({"https://www.w3.org/2018/credentials/v1"}), "@context"},
       {"/@context/1", "https://example.org/extra", "@context"},
@@ -554,6 +559,9 @@ TEST_P(StatusListCredentialTest, SignedButMalformedPayloadsAreRefused) {
       {"/nbf", "1788220800", "nbf is not"},
       {"/nbf", 1788220800.0, "nbf is not"},
       {"/nbf", kValidFrom + 1, "nbf is not"},
+      {"/validUntil", "2026-09-01T00:00:00Z", "validUntil is not"},
+      {"/validUntil", "2026-09-02T00:00:00.5Z", "validUntil is not"},
+      {"/exp", kValidFrom, "exp is not"},
       {"/credentialSubject", "x", "credentialSubject: is not an object"},
       {"/credentialSubject/ttl", 300000, "credentialSubject: has a member we never write"},
       {"/credentialSubject/encodedList", nullptr, "encodedList is missing"},

@@ -29,10 +29,12 @@ namespace creditbank::domain::transcripts {
 
 // The JWS "typ" of a transcript (VC-JOSE-COSE §3.1.1).
 inline constexpr absl::string_view kTranscriptJwsType = "vc+jwt";
-// A transcript of a long learning life: a few hundred entries. Bounds the
-// work of issuing and verifying one (each achievement is a leaf and a
-// proof of up to 64 hashes, about 3 KiB).
-inline constexpr size_t kMaxTranscriptAchievements = 300;
+// A transcript of a long learning life: up to a couple of hundred entries.
+// Bounds the work of issuing and verifying one, and keeps the JWS under
+// jose::kMaxJwsBytes: an achievement is about 3 KiB with its leaf and a
+// proof into a log of millions of entries (20-odd hashes), 4 KiB once
+// base64url-encoded, so 200 make about 800 KiB.
+inline constexpr size_t kMaxTranscriptAchievements = 200;
 // A learner's name as they choose to show it.
 inline constexpr size_t kMaxLearnerNameBytes = 256;
 

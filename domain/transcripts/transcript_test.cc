@@ -61,6 +61,7 @@ class TranscriptTest : public ::testing::Test {
     VerificationInputs inputs;
     inputs.keys = &bank_.jwks;
     inputs.now = absl::FromUnixSeconds(kIssuedAt) + absl::Hours(1);
+    inputs.pinned_log_key = bank_.log_key;
     if (with_status) inputs.status_list_jws = StatusList(false);
     return inputs;
   }
@@ -169,7 +170,8 @@ TEST_F(TranscriptTest, RevokedTranscriptFails) {
 
 TEST_F(TranscriptTest, StatusListSignedByAStrangerIsUnknown) {
   ASSERT_OK_AND_ASSIGN(EvpPkeyPtr stranger, GenerateEcP256Key());
-  StatusListCredential list{kListUrl, kIssuerId, kStatusPurposeRevocation, kIssuedAt, {}};
+  StatusListCredential list{kListUrl, kIssuerId, kStatusPurposeRevocation, kIssuedAt,
+                            kIssuedAt + 86'400, {}};
   ASSERT_OK_AND_ASSIGN(const std::string forged, SignStatusListCredential(
                                                      list, *stranger, jose::JwsAlgorithm::kEs256,
                                                      "ec-1"));
@@ -278,6 +280,15 @@ TEST_F(TranscriptTest, AchievementThatDiffersFromItsLeafFailsInclusion) {
   EXPECT_THAT(Check(report, "inclusion").detail, HasSubstr("differs from its log leaf"));
 }
 
+TEST_F(TranscriptTest, AnEntryShownTwiceFailsInclusion) {
+  ASSERT_OK_AND_ASSIGN(Json credential, TranscriptCredential(Content({1, 2})));
+  Json& achievements = credential["credentialSubject"]["achievement"];
+  achievements.push_back(achievements[0]);
+  const VerificationReport report = VerifyTranscript(SignRaw(credential), Inputs());
+  EXPECT_FALSE(report.valid);
+  EXPECT_THAT(Check(report, "inclusion").detail, HasSubstr("achievement 2: repeats an entry"));
+}
+
 TEST_F(TranscriptTest, LeafNotInTheLogFailsInclusion) {
   TranscriptContent content = Content({3});
   ledger::v1::Entry entry = SampleCourseEntry(3);
@@ -316,6 +327,32 @@ TEST_F(TranscriptTest, CheckpointNotSignedByTheLogKeyFails) {
   pinned.pinned_log_key = tlog::FormatNoteVerifierKey(other.verifier_key());
   EXPECT_THAT(Check(VerifyTranscript(Issue(Content({1})), pinned), "checkpoint").detail,
               HasSubstr("not the pinned one"));
+}
+
+TEST_F(TranscriptTest, WithoutThePinnedLogKeyTheCheckpointProvesNothing) {
+  VerificationInputs inputs = Inputs();
+  inputs.pinned_log_key.reset();
+  const VerificationReport report = VerifyTranscript(Issue(Content({1})), inputs);
+  EXPECT_FALSE(report.valid);
+  EXPECT_EQ(Check(report, "checkpoint").outcome, CheckOutcome::kUnknown);
+  EXPECT_THAT(Check(report, "checkpoint").detail, HasSubstr("no log key was pinned"));
+  // The bank publishes it with its keys.
+  ASSERT_OK_AND_ASSIGN(Json jwks, jose::JwksToJson(bank_.jwks));
+  EXPECT_EQ(LogKeyFromJwks(jwks.dump()), std::nullopt);
+  jwks[kJwksLogKeyMember] = bank_.log_key;
+  EXPECT_EQ(LogKeyFromJwks(jwks.dump()), bank_.log_key);
+  EXPECT_EQ(jose::ParseJwks(jwks.dump())->size(), 2u);  // JWK readers ignore it
+}
+
+TEST_F(TranscriptTest, AnExpiredOrFutureStatusListIsUnknown) {
+  VerificationInputs inputs = Inputs();
+  inputs.now = absl::FromUnixSeconds(kIssuedAt + ::creditbank::testing::kSampleStatusListSeconds);
+  const VerificationReport expired = VerifyTranscript(Issue(Content({1})), inputs);
+  EXPECT_FALSE(expired.valid);
+  EXPECT_THAT(Check(expired, "status").detail, HasSubstr("expired"));
+  inputs.now = absl::FromUnixSeconds(kIssuedAt) - absl::Hours(1);
+  EXPECT_THAT(Check(VerifyTranscript(Issue(Content({1})), inputs), "status").detail,
+              HasSubstr("not valid yet"));
 }
 
 TEST_F(TranscriptTest, ValidityDatesAreChecked) {

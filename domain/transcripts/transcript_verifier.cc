@@ -1,5 +1,6 @@
 #include "domain/transcripts/transcript_verifier.h"
 
+#include <set>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -170,14 +171,15 @@ absl::Status CheckValidity(const Json& credential, absl::Time now) {
     }
     if (absl::FromUnixSeconds(*until) <= now) return absl::FailedPreconditionError("expired");
   } else if (credential.contains("validUntil") || credential.contains("exp")) {
-    return absl::InvalidArgumentError("exp without validUntil");
+    return absl::InvalidArgumentError("validUntil is not a string, or exp has no validUntil");
   }
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<std::string>> DecodeHashes(const Json& list) {
   if (!list.is_array() || list.size() > tlog::kMaxProofHashes) {
-    return absl::InvalidArgumentError("proof is not a list of at most 64 hashes");
+    return absl::InvalidArgumentError(
+        absl::StrCat("proof is not a list of at most ", tlog::kMaxProofHashes, " hashes"));
   }
   std::vector<std::string> hashes;
   for (const Json& item : list) {
@@ -216,6 +218,9 @@ absl::Status CheckAchievement(const Json& achievement, const std::string& subjec
   if (AccountUrn(leaf->account) != subject_id) {
     return absl::InvalidArgumentError("the leaf is another account's entry");
   }
+  if (leaf->kind == "reversal") {
+    return absl::InvalidArgumentError("the leaf is a reversal, not an achievement");
+  }
   const Json* creator = Member(achievement, "creator", Json::value_t::object);
   const std::string* institution_name = creator == nullptr ? nullptr : StringOf(*creator, "name");
   if (institution_name == nullptr) return absl::InvalidArgumentError("creator.name is missing");
@@ -242,6 +247,14 @@ void CheckStatus(const Json& credential, const std::string& issuer_id,
   absl::StatusOr<StatusListCredential> list =
       VerifyStatusListCredential(*inputs.status_list_jws, *inputs.keys, issuer_id);
   if (!list.ok()) return report.Unknown(kStatus, "status list refused: " + Message(list.status()));
+  // A list speaks only for its validity window: an old one may predate a
+  // revocation, and its holder may be the one revoked.
+  if (absl::FromUnixSeconds(list->valid_until_unix_seconds) <= inputs.now) {
+    return report.Unknown(kStatus, "the status list has expired: fetch a fresh one");
+  }
+  if (absl::FromUnixSeconds(list->valid_from_unix_seconds) > inputs.now + kClockSkew) {
+    return report.Unknown(kStatus, "the status list is not valid yet");
+  }
   absl::StatusOr<bool> set = StatusOfEntry(*list, *entry);
   if (!set.ok()) return report.Unknown(kStatus, Message(set.status()));
   if (!*set) {
@@ -274,14 +287,27 @@ void CheckLog(const Json& credential, const VerificationInputs& inputs, Report& 
   absl::StatusOr<tlog::Checkpoint> checkpoint = OpenCheckpoint(*note, *key);
   if (!checkpoint.ok()) return report.Fail(kCheckpoint, Message(checkpoint.status()));
   report.report().checkpoint_tree_size = checkpoint->tree_size;
-  report.Pass(kCheckpoint, absl::StrCat(checkpoint->origin, " at tree size ", checkpoint->tree_size));
+  if (inputs.pinned_log_key.has_value()) {
+    report.Pass(kCheckpoint, absl::StrCat("signed by the pinned log key, tree size ",
+                                          checkpoint->tree_size));
+  } else {
+    // Whoever signed the transcript chose the key it carries: without the
+    // log's own key from elsewhere, the checkpoint proves nothing.
+    report.Unknown(kCheckpoint,
+                   "opens with the key the transcript carries, but no log key was pinned to "
+                   "check that key against (the JWK Set's log_verifier_key, or --log_key)");
+  }
 
   const Json& subject = credential["credentialSubject"];
   const std::string& subject_id = subject["id"].get_ref<const std::string&>();
   const Json& achievements = subject["achievement"];
+  std::set<std::string> seen;  // an entry shown twice counts twice in a reader's sum
   for (size_t i = 0; i < achievements.size(); ++i) {
-    if (absl::Status status = CheckAchievement(achievements[i], subject_id, *checkpoint);
-        !status.ok()) {
+    absl::Status status = CheckAchievement(achievements[i], subject_id, *checkpoint);
+    if (status.ok() && !seen.insert(achievements[i]["id"].get<std::string>()).second) {
+      status = absl::InvalidArgumentError("repeats an entry shown before");
+    }
+    if (!status.ok()) {
       return report.Fail(kInclusion, absl::StrCat("achievement ", i, ": ", status.message()));
     }
   }
@@ -390,6 +416,15 @@ VerificationReport VerifyTranscript(absl::string_view jws, const VerificationInp
   CheckStatus(*credential, issuer_id, inputs, report);
   CheckLog(*credential, inputs, report);
   return std::move(report).Finish();
+}
+
+std::optional<std::string> LogKeyFromJwks(absl::string_view jwks_text) {
+  if (jwks_text.size() > jose::kMaxJwksBytes) return std::nullopt;
+  const std::optional<Json> jwks = jose::ParseStrictJsonObject(jwks_text);
+  if (!jwks.has_value()) return std::nullopt;
+  const std::string* key = StringOf(*jwks, kJwksLogKeyMember);
+  if (key == nullptr) return std::nullopt;
+  return *key;
 }
 
 Json ReportToJson(const VerificationReport& report) {

@@ -13,8 +13,10 @@
 //   validity     validFrom <= now (with kClockSkew) < validUntil
 //   status       the status list says active; revoked, suspended or
 //                unknown (no list, a list not signed by the bank, another
-//                list) fails — the verdict fails closed
-//   checkpoint   the embedded checkpoint opens with the log's key
+//                list, an expired list) fails — the verdict fails closed
+//   checkpoint   the embedded checkpoint opens with the log's key, pinned
+//                (the JWK Set's log_verifier_key); unknown, and so not
+//                valid, when no key is pinned
 //   inclusion    every achievement is what its leaf says, and the leaf is
 //                in the checkpoint's tree
 //   consistency  the embedded checkpoint is a prefix of the later one;
@@ -59,8 +61,9 @@ struct VerificationInputs {
   // status is unknown, and the verdict fails.
   std::optional<std::string> status_list_jws;
   std::optional<LaterCheckpoint> later_checkpoint;
-  // When set, the transcript's log key must be this one (a verifier who
-  // pinned the log's key out of band).
+  // The log's note verifier key, from the bank's JWK Set (LogKeyFromJwks)
+  // or out of band: the transcript's log key must be this one. Without it
+  // the checkpoint is unknown and the verdict not valid.
   std::optional<std::string> pinned_log_key;
 };
 
@@ -88,6 +91,13 @@ struct VerificationReport {
 VerificationReport VerifyTranscript(absl::string_view jws, const VerificationInputs& inputs);
 
 absl::string_view CheckOutcomeName(CheckOutcome outcome);  // "passed", ...
+
+// The member of the bank's published JWK Set that carries its transparency
+// log's note verifier key beside the transcript keys (RFC 7517 §5 lets a
+// set have more members; JOSE libraries ignore it).
+inline constexpr const char* kJwksLogKeyMember = "log_verifier_key";
+// That key, or nullopt when `jwks_text` has none (or is no JSON object).
+std::optional<std::string> LogKeyFromJwks(absl::string_view jwks_text);
 // {"valid":true,"checks":[{"name":"format","outcome":"passed","detail":""},...],...}
 nlohmann::json ReportToJson(const VerificationReport& report);
 

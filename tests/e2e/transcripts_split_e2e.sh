@@ -102,14 +102,22 @@ ok "entries ${ENTRIES[*]} for account $ACCOUNT"
 
 step "the transcripts process issues a transcript over two of them"
 expect 0 transcripts --json transcript issue --account "$ACCOUNT" \
-  --entries "${ENTRIES[0]},${ENTRIES[1]}" --name 张伟 --request-id e2e-1 --out "$WORK/t1.jws"
+  --entries "${ENTRIES[0]},${ENTRIES[1]}" --show-name --request-id e2e-1 --out "$WORK/t1.jws"
 T1=$(json_get "$OUT" number)
 KEY1=$(json_get "$OUT" key_id)
 [[ -s $WORK/t1.jws ]] || fail "no transcript written"
 expect 0 transcripts --json transcript issue --account "$ACCOUNT" \
-  --entries "${ENTRIES[0]},${ENTRIES[1]}" --name 张伟 --request-id e2e-1
+  --entries "${ENTRIES[0]},${ENTRIES[1]}" --show-name --request-id e2e-1
 must_equal "a retry's transcript number" "$(json_get "$OUT" number)" "$T1"
 ok "transcript $T1 signed with $KEY1; the retry returned it again"
+NAME=$(python3 - "$WORK/t1.jws" <<'PY'
+import base64, json, sys
+payload = open(sys.argv[1]).read().strip().split(".")[1]
+print(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["credentialSubject"]["name"])
+PY
+)
+must_equal "the name shown" "$NAME" 张伟
+ok "--show-name shows the name on record at the core"
 
 step "cbverify checks it offline with the published keys and status list"
 publish

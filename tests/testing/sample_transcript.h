@@ -32,6 +32,7 @@ inline constexpr char kSampleOrigin[] = "bank.example.cn/log";
 inline constexpr int64_t kSampleIssuedAt = 1'796'000'000;  // 2026-11-30T00:53:20Z
 inline constexpr uint64_t kSampleLogSize = 40;
 inline constexpr uint64_t kSampleStatusIndex = 4242;
+inline constexpr int64_t kSampleStatusListSeconds = 86'400;  // the list's validity
 
 class SampleTranscriptBank {
  public:
@@ -87,7 +88,7 @@ class SampleTranscriptBank {
   std::string StatusList(bool revoked) const {
     domain::transcripts::StatusListCredential list{
         kSampleListUrl, kSampleIssuerId, domain::transcripts::kStatusPurposeRevocation,
-        kSampleIssuedAt, {}};
+        kSampleIssuedAt, kSampleIssuedAt + kSampleStatusListSeconds, {}};
     EXPECT_TRUE(list.bits.Set(kSampleStatusIndex, revoked).ok());
     absl::StatusOr<std::string> jws = domain::transcripts::SignStatusListCredential(
         list, *ec_key, domain::jose::JwsAlgorithm::kEs256, "ec-1");
