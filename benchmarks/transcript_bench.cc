@@ -140,8 +140,10 @@ absl::Status AddIssuer(Issuer& issuer, JwsAlgorithm algorithm, std::string kid,
                    jose::PublicJwkFromPrivateKey(*issuer.key, algorithm, issuer.kid));
   jwks.push_back(std::move(jwk));
 
-  StatusListCredential list{kListUrl, kIssuerId, kStatusPurposeRevocation, kIssuedAt,
-                            kIssuedAt + 86'400, {}};
+  // Signed when the verifier checks (status lists expire after a day).
+  const int64_t signed_at = kIssuedAt + absl::ToInt64Seconds(kCheckedAfter);
+  StatusListCredential list{kListUrl, kIssuerId, kStatusPurposeRevocation, signed_at,
+                            signed_at + 86'400, {}};
   for (uint64_t index = 0; index < list.bits.size(); index += kRevokedEvery) {
     RETURN_IF_ERROR(list.bits.Set(index, true));
   }
