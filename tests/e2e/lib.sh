@@ -104,3 +104,28 @@ for part in re.findall(r"[^.\[\]]+|\[\d+\]", sys.argv[2]):
 print(json.dumps(value) if isinstance(value, (dict, list)) else value)
 PY
 }
+
+# install_cleanup NAME: on exit, kill the daemons started here, show the
+# tail of every log in $WORK when the script failed, remove $WORK (kept
+# with E2E_KEEP_WORK=1), and print "e2e.NAME: PASSED|FAILED in N s".
+install_cleanup() {
+  E2E_NAME=$1
+  trap e2e_cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+e2e_cleanup() {
+  local status=$?
+  set +e
+  kill_daemons
+  if [[ $status -ne 0 ]]; then
+    for log in "$WORK"/*.log; do
+      [[ -f $log ]] || continue
+      echo "--- last lines of $(basename "$log")" >&2
+      tail -n 15 "$log" >&2
+    done
+  fi
+  if [[ ${E2E_KEEP_WORK:-0} == 1 ]]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
+  echo "e2e.$E2E_NAME: $([[ $status -eq 0 ]] && echo PASSED || echo "FAILED ($status)") in $((SECONDS - E2E_STARTED_AT)) s"
+  exit "$status"
+}

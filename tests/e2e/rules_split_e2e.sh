@@ -39,24 +39,7 @@ readonly WORK
 # shellcheck source=tests/e2e/lib.sh
 source "$HERE/lib.sh"
 
-cleanup() {
-  local status=$?
-  set +e
-  kill_daemons
-  if [[ $status -ne 0 ]]; then
-    for log in "$WORK"/*.log; do
-      [[ -f $log ]] || continue
-      echo "--- last lines of $(basename "$log")" >&2
-      tail -n 15 "$log" >&2
-    done
-  fi
-  if [[ ${E2E_KEEP_WORK:-0} == 1 ]]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
-  echo "e2e.rules_split: $([[ $status -eq 0 ]] && echo PASSED || echo "FAILED ($status)") in $((SECONDS - E2E_STARTED_AT)) s"
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+install_cleanup rules_split
 
 core() { "$CBCTL" --server "$CORE" --timeout 20 "$@"; }
 rules() { "$CBCTL" --server "$RULES" --timeout 20 "$@"; }
