@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "domain/validation/dates.h"
@@ -33,17 +34,24 @@ struct Tally {
   std::map<std::string, int64_t> converted;
   absl::flat_hash_set<std::string> courses_done;
   std::map<std::string, int64_t> best_earned_course;  // course -> credits
+  std::map<std::string, uint64_t> best_earned_entry;   // course -> its entry
+  std::vector<uint64_t> counted;                       // entries that count
 };
 
-void AddConversion(const rules_api::Programme& programme, const std::string& code,
+// Whether the conversion added credits (a proposal's grants have no entry).
+bool AddConversion(const rules_api::Programme& programme, const std::string& code,
                    int64_t credits, Tally& tally) {
   if (const rules_api::Course* course = FindCourse(programme, code)) {
     // A course is converted once; a second conversion adds nothing.
-    if (!tally.courses_done.insert(code).second) return;
+    if (!tally.courses_done.insert(code).second) return false;
     tally.converted[course->category()] += credits;
-  } else if (IsCategory(programme, code)) {
-    tally.converted[code] += credits;
+    return true;
   }
+  if (IsCategory(programme, code)) {
+    tally.converted[code] += credits;
+    return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -96,12 +104,18 @@ rules_api::Progress ComputeProgress(const rules_api::Programme& programme,
       continue;
     }
     if (FindCourse(programme, entry.outcome().code()) == nullptr) continue;
-    int64_t& best = tally.best_earned_course[entry.outcome().code()];
-    best = std::max(best, entry.outcome().credits_milli());
+    // The first entry with the most credits is the one that counts.
+    auto [best, first] =
+        tally.best_earned_course.try_emplace(entry.outcome().code(), entry.outcome().credits_milli());
+    if (first || entry.outcome().credits_milli() > best->second) {
+      best->second = entry.outcome().credits_milli();
+      tally.best_earned_entry[entry.outcome().code()] = entry.entry_id();
+    }
   }
   for (const auto& [code, credits] : tally.best_earned_course) {
     tally.earned[FindCourse(programme, code)->category()] += credits;
     tally.courses_done.insert(code);
+    tally.counted.push_back(tally.best_earned_entry[code]);
   }
   for (const ledger::v1::Entry& entry : entries) {
     if (!IsLive(entry, as_of) || !IsConversionInto(entry, programme)) continue;
@@ -109,7 +123,10 @@ rules_api::Progress ComputeProgress(const rules_api::Programme& programme,
       progress.add_flagged_conversion_entry_ids(entry.entry_id());
       continue;
     }
-    AddConversion(programme, entry.outcome().code(), entry.outcome().credits_milli(), tally);
+    if (AddConversion(programme, entry.outcome().code(), entry.outcome().credits_milli(),
+                      tally)) {
+      tally.counted.push_back(entry.entry_id());
+    }
   }
   for (const rules_api::ProposedGrant& grant : extra) {
     AddConversion(programme, grant.course().empty() ? grant.category() : grant.course(),
@@ -141,6 +158,8 @@ rules_api::Progress ComputeProgress(const rules_api::Programme& programme,
   progress.set_missing_credits_milli(
       std::max<int64_t>(0, programme.required_credits_milli() - total));
   progress.set_requirements_met(categories_met && progress.missing_credits_milli() == 0);
+  std::sort(tally.counted.begin(), tally.counted.end());
+  progress.mutable_counted_entry_ids()->Assign(tally.counted.begin(), tally.counted.end());
   return progress;
 }
 

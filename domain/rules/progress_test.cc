@@ -104,12 +104,40 @@ TEST(ProgressTest, EarnedAndConvertedPerCategoryWithWhatIsMissing) {
                           "MAJOR earned 0 converted 4000 of 8000 missing 4000 courses [SEC]"));
   EXPECT_EQ(TotalText(progress), "earned 4000 converted 6000 of 16000 missing 6000 met=false");
   EXPECT_THAT(progress.flagged_conversion_entry_ids(), IsEmpty());
+  // MATH at its best (2, not 1), and the two conversions into this
+  // programme; not the university's entries, the reversed or expired ones.
+  EXPECT_THAT(progress.counted_entry_ids(), ElementsAre(2u, 5u, 6u));
 
   // The day before SEC's validity ended it still counted.
   const rules_api::Progress earlier =
       ComputeProgress(NetworkProgramme(), entries, absl::CivilDay(2026, 6, 30));
   EXPECT_EQ(CategoryTexts(earlier)[1],
             "MAJOR earned 4000 converted 4000 of 8000 missing 0 courses []");
+  EXPECT_THAT(earlier.counted_entry_ids(), ElementsAre(2u, 5u, 6u, 10u));
+}
+
+// The counted entries add up to exactly the earned and converted credits:
+// a transcript over the programme shows them, and a reader can add them up.
+TEST(ProgressTest, CountedEntriesAddUpToEarnedAndConverted) {
+  const std::vector<ledger::v1::Entry> entries = {
+      CollegeCourse(1, "MATH", 4'000),
+      CollegeCourse(2, "MATH", 4'000),  // an equal retake: the first one counts
+      CollegeCourse(3, "NET", 3'000),
+      CollegeCourse(4, "NET", 4'000),  // a better one later: it counts instead
+      Certificate(5),
+      Conversion(6, "NET", 4'000, {5}),  // NET was earned: adds nothing
+      Conversion(7, "SEC", 4'000, {5}),
+      Conversion(8, "SEC", 4'000, {5}),  // SEC converted already: adds nothing
+      Conversion(9, "GEN", 1'500, {5}),
+  };
+  const rules_api::Progress progress = ComputeProgress(NetworkProgramme(), entries, kToday);
+  EXPECT_THAT(progress.counted_entry_ids(), ElementsAre(1u, 4u, 7u, 9u));
+  int64_t sum = 0;
+  for (uint64_t id : progress.counted_entry_ids()) {
+    sum += entries[id - 1].outcome().credits_milli();
+  }
+  EXPECT_EQ(sum, progress.earned_credits_milli() + progress.converted_credits_milli());
+  EXPECT_THAT(ComputeProgress(NetworkProgramme(), {}, kToday).counted_entry_ids(), IsEmpty());
 }
 
 TEST(ProgressTest, RequirementsMetNeedsEveryCategoryAndTheTotal) {
