@@ -66,6 +66,8 @@ inline constexpr absl::string_view kTreeSizeBeyondLog = "TREE_SIZE_BEYOND_LOG";
 inline constexpr absl::string_view kTranscriptNotFound = "TRANSCRIPT_NOT_FOUND";
 inline constexpr absl::string_view kEntryNotTranscribable = "ENTRY_NOT_TRANSCRIBABLE";
 inline constexpr absl::string_view kStatusListNotFound = "STATUS_LIST_NOT_FOUND";
+inline constexpr absl::string_view kNothingCounted = "NO_ENTRY_COUNTS_TOWARD_PROGRAMME";
+inline constexpr absl::string_view kRulesServiceMissing = "RULES_SERVICE_NOT_CONFIGURED";
 }  // namespace reason
 
 // An error about one field: `code` with a BadRequest naming `field` and an

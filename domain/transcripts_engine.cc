@@ -14,6 +14,7 @@
 #include "domain/page_token.h"
 #include "domain/request_checks.h"
 #include "domain/rows_command.h"
+#include "domain/rules/rule_checks.h"
 #include "domain/transcripts/status_list.h"
 #include "domain/transcripts/transcript.h"
 #include "domain/validation/dates.h"
@@ -77,10 +78,18 @@ absl::Status CheckIssueRequest(const transcripts_api::IssueTranscriptRequest& re
   FieldViolations violations;
   CheckRequestIdField(request.request_id(), "request_id", violations);
   CheckAccountNumberField(request.account_number(), "account_number", violations);
-  if (request.entry_ids().empty() ||
-      static_cast<size_t>(request.entry_ids_size()) > transcripts::kMaxTranscriptAchievements) {
+  if (!request.programme_id().empty()) {
+    if (!request.entry_ids().empty()) {
+      violations.Add("entry_ids", "must be empty when programme_id is given (the programme's "
+                                  "counted entries are shown)");
+    }
+    rules::CheckProgrammeId(request.programme_id(), "programme_id", violations);
+  } else if (request.entry_ids().empty() ||
+             static_cast<size_t>(request.entry_ids_size()) >
+                 transcripts::kMaxTranscriptAchievements) {
     violations.Add("entry_ids", absl::StrCat("must list 1 to ",
-                                             transcripts::kMaxTranscriptAchievements, " entries"));
+                                             transcripts::kMaxTranscriptAchievements,
+                                             " entries, or give programme_id instead"));
   }
   std::set<uint64_t> seen;
   for (int i = 0; i < request.entry_ids_size(); ++i) {
@@ -123,7 +132,7 @@ absl::StatusOr<Transcript> Replay(const Transcript& stored,
 
 absl::StatusOr<std::unique_ptr<TranscriptsEngine>> TranscriptsEngine::Open(
     Core& local, CoreClient& core, const LogClient& log, std::string key_encryption_key,
-    TranscriptsConfig config, const Clock& clock) {
+    TranscriptsConfig config, const Clock& clock, ProgrammeSource* programmes) {
   if (config.issuer_name.empty()) {
     return absl::InvalidArgumentError("the transcript issuer needs a name");
   }
@@ -135,7 +144,7 @@ absl::StatusOr<std::unique_ptr<TranscriptsEngine>> TranscriptsEngine::Open(
         "without '#'");
   }
   std::unique_ptr<TranscriptsEngine> engine(new TranscriptsEngine(
-      local, core, log, std::move(key_encryption_key), std::move(config), clock));
+      local, core, log, std::move(key_encryption_key), std::move(config), clock, programmes));
   RETURN_IF_ERROR(engine->LoadKeys());
   ASSIGN_OR_RETURN(std::optional<std::string> highest,
                    local.store().Get(Table::kTranscripts, kHighestNumberKey));
@@ -206,19 +215,84 @@ std::string TranscriptsEngine::StatusListUrl(uint64_t list) const {
   return absl::StrCat(config_.issuer_id, "/status/", list);
 }
 
+absl::StatusOr<TranscriptsEngine::Selection> TranscriptsEngine::Select(
+    const transcripts_api::IssueTranscriptRequest& request) {
+  Selection selection;
+  if (request.programme_id().empty()) {
+    selection.entry_ids.assign(request.entry_ids().begin(), request.entry_ids().end());
+    return selection;
+  }
+  if (programmes_ == nullptr) {
+    return FieldError(absl::StatusCode::kFailedPrecondition, reason::kRulesServiceMissing,
+                      "programme_id",
+                      "this transcripts service has no rules service to compute progress with "
+                      "(creditbankd --rules=HOST:PORT)");
+  }
+  programmes_api::GetProgrammeRequest programme_request;
+  programme_request.set_programme_id(request.programme_id());
+  ASSIGN_OR_RETURN(const programmes_api::Programme programme,
+                   programmes_->GetProgramme(programme_request));
+  programmes_api::GetProgressRequest progress_request;
+  progress_request.set_account_number(request.account_number());
+  progress_request.set_programme_id(request.programme_id());
+  ASSIGN_OR_RETURN(const programmes_api::Progress progress,
+                   programmes_->GetProgress(progress_request));
+  if (progress.counted_entry_ids().empty()) {
+    return FieldError(absl::StatusCode::kFailedPrecondition, reason::kNothingCounted,
+                      "programme_id", "no entry of the account counts toward this programme yet");
+  }
+  if (static_cast<size_t>(progress.counted_entry_ids_size()) >
+      transcripts::kMaxTranscriptAchievements) {
+    return FieldError(absl::StatusCode::kResourceExhausted, reason::kTooManyEntries,
+                      "programme_id",
+                      absl::StrCat(progress.counted_entry_ids_size(),
+                                   " entries count toward this programme; a transcript shows at "
+                                   "most ",
+                                   transcripts::kMaxTranscriptAchievements));
+  }
+  selection.entry_ids.assign(progress.counted_entry_ids().begin(),
+                             progress.counted_entry_ids().end());
+  transcripts::ProgrammeProgress& shown = selection.programme.emplace();
+  shown.id = programme.id();
+  shown.title = programme.title();
+  shown.institution_code = programme.institution_code();
+  institutions::v1::GetInstitutionRequest institution_request;
+  institution_request.set_code(programme.institution_code());
+  ASSIGN_OR_RETURN(const institutions::v1::Institution institution,
+                   core_.GetInstitution(institution_request));
+  shown.institution_name = institution.name();
+  shown.framework_level = programme.framework_level();
+  shown.required_milli = progress.required_credits_milli();
+  shown.earned_milli = progress.earned_credits_milli();
+  shown.converted_milli = progress.converted_credits_milli();
+  shown.missing_milli = progress.missing_credits_milli();
+  shown.requirements_met = progress.requirements_met();
+  for (const programmes_api::CategoryProgress& line : progress.categories()) {
+    shown.categories.push_back({line.category(), line.earned_credits_milli(),
+                                line.converted_credits_milli(), line.min_credits_milli(),
+                                line.missing_credits_milli()});
+  }
+  return selection;
+}
+
 absl::StatusOr<Transcript> TranscriptsEngine::Build(
-    const transcripts_api::IssueTranscriptRequest& request, uint64_t number) {
+    const transcripts_api::IssueTranscriptRequest& request, Selection selection,
+    uint64_t number) {
   // Entries before the checkpoint: a committed entry's leaf is in every
   // checkpoint signed after it.
   std::vector<ledger::v1::Entry> entries;
-  for (int i = 0; i < request.entry_ids_size(); ++i) {
-    const std::string field = absl::StrCat("entry_ids[", i, "]");
+  for (size_t i = 0; i < selection.entry_ids.size(); ++i) {
+    // A programme's entries were chosen by the bank: a refusal names the
+    // programme (the entry changed since progress was computed; retry).
+    const std::string field = request.programme_id().empty()
+                                  ? absl::StrCat("entry_ids[", i, "]")
+                                  : std::string("programme_id");
     ledger::v1::GetEntryRequest lookup;
-    lookup.set_entry_id(request.entry_ids(i));
+    lookup.set_entry_id(selection.entry_ids[i]);
     absl::StatusOr<ledger::v1::Entry> entry = core_.GetEntry(lookup);
     if (absl::IsNotFound(entry.status())) {
       return FieldError(absl::StatusCode::kNotFound, reason::kEntryNotFound, field,
-                        absl::StrCat("no entry ", request.entry_ids(i)));
+                        absl::StrCat("no entry ", selection.entry_ids[i]));
     }
     if (!entry.ok()) return entry.status();
     if (entry->outcome().account_number() != request.account_number()) {
@@ -260,6 +334,7 @@ absl::StatusOr<Transcript> TranscriptsEngine::Build(
   content.log_verifier_key = checkpoint.verifier_key();
   content.status = {StatusListUrl(ListOf(number)), IndexOf(number),
                     transcripts::kStatusPurposeRevocation};
+  content.programme = std::move(selection.programme);
 
   std::map<std::string, std::string> institution_names;
   for (const ledger::v1::Entry& entry : entries) {
@@ -288,7 +363,8 @@ absl::StatusOr<Transcript> TranscriptsEngine::Build(
   transcript.set_transcript_id(transcripts::TranscriptUrn(number));
   transcript.set_number(number);
   transcript.set_account_number(request.account_number());
-  *transcript.mutable_entry_ids() = request.entry_ids();
+  transcript.mutable_entry_ids()->Assign(selection.entry_ids.begin(), selection.entry_ids.end());
+  transcript.set_programme_id(request.programme_id());
   *transcript.mutable_issued_at() = ToTimestamp(absl::FromUnixSeconds(absl::ToUnixSeconds(now)));
   transcript.set_key_id(key->kid);
   transcript.set_jws(std::move(jws));
@@ -313,8 +389,9 @@ absl::StatusOr<Transcript> TranscriptsEngine::Issue(
     ASSIGN_OR_RETURN(const Transcript stored, Get(*number));
     return Replay(stored, request);
   }
+  ASSIGN_OR_RETURN(Selection selection, Select(request));
   const uint64_t number = next_number_.fetch_add(1);
-  ASSIGN_OR_RETURN(const Transcript built, Build(request, number));
+  ASSIGN_OR_RETURN(const Transcript built, Build(request, std::move(selection), number));
 
   Transcript result;
   RETURN_IF_ERROR(Change([&](UnitOfWork& work) -> absl::Status {

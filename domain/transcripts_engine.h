@@ -31,6 +31,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,8 +43,10 @@
 #include "domain/core.h"
 #include "domain/core_client.h"
 #include "domain/log_client.h"
+#include "domain/programme_source.h"
 #include "domain/transcript_keys.h"
 #include "domain/transcript_publisher.h"
+#include "domain/transcripts/transcript.h"
 
 namespace creditbank::domain {
 
@@ -77,10 +80,12 @@ struct TranscriptsConfig {
 class TranscriptsEngine final : public TranscriptPublisher {
  public:
   // Loads (or, on first start, creates) the signing keys. DATA_LOSS when a
-  // stored key does not open with `key_encryption_key`.
+  // stored key does not open with `key_encryption_key`. `programmes`: the
+  // rules service, for transcripts over a programme's progress; null: this
+  // deployment has none (such requests are FAILED_PRECONDITION).
   static absl::StatusOr<std::unique_ptr<TranscriptsEngine>> Open(
       Core& local, CoreClient& core, const LogClient& log, std::string key_encryption_key,
-      TranscriptsConfig config, const Clock& clock);
+      TranscriptsConfig config, const Clock& clock, ProgrammeSource* programmes = nullptr);
 
   absl::StatusOr<transcripts_api::Transcript> Issue(
       const transcripts_api::IssueTranscriptRequest& request);
@@ -103,13 +108,22 @@ class TranscriptsEngine final : public TranscriptPublisher {
 
  private:
   TranscriptsEngine(Core& local, CoreClient& core, const LogClient& log, std::string kek,
-                    TranscriptsConfig config, const Clock& clock)
+                    TranscriptsConfig config, const Clock& clock, ProgrammeSource* programmes)
       : local_(local),
         core_(core),
         log_(log),
         kek_(std::move(kek)),
         config_(std::move(config)),
-        clock_(clock) {}
+        clock_(clock),
+        programmes_(programmes) {}
+
+  // What a transcript shows: the entries, and the programme's progress
+  // when issued over one.
+  struct Selection {
+    std::vector<uint64_t> entry_ids;
+    std::optional<transcripts::ProgrammeProgress> programme;
+  };
+  absl::StatusOr<Selection> Select(const transcripts_api::IssueTranscriptRequest& request);
 
   absl::Status LoadKeys();
   absl::Status CreateFirstKey();
@@ -120,7 +134,8 @@ class TranscriptsEngine final : public TranscriptPublisher {
   // The log's note verifier key, published in the JWK Set.
   absl::StatusOr<std::string> LogKey() const;
   absl::StatusOr<transcripts_api::Transcript> Build(
-      const transcripts_api::IssueTranscriptRequest& request, uint64_t number);
+      const transcripts_api::IssueTranscriptRequest& request, Selection selection,
+      uint64_t number);
   absl::Status Change(std::function<absl::Status(UnitOfWork&)> body);
   std::string StatusListUrl(uint64_t list) const;
 
@@ -130,6 +145,7 @@ class TranscriptsEngine final : public TranscriptPublisher {
   const std::string kek_;
   const TranscriptsConfig config_;
   const Clock& clock_;
+  ProgrammeSource* const programmes_;
 
   mutable absl::Mutex keys_mutex_;
   std::vector<std::shared_ptr<const SigningKey>> keys_ ABSL_GUARDED_BY(keys_mutex_);

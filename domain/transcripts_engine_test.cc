@@ -5,12 +5,16 @@
 #include "domain/transcripts_engine.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "domain/errors.h"
 #include "domain/rows_command.h"
 #include "domain/jose/jwk.h"
+#include "domain/jose/jws.h"
+#include "domain/programme_source.h"
+#include "domain/rules/rules_engine.h"
 #include "domain/transcripts/transcript_verifier.h"
 #include "domain/verification_engine.h"
 #include "gmock/gmock.h"
@@ -193,6 +197,111 @@ TEST_F(TranscriptsEngineTest, RefusesWhatIsNotTheLearnersLiveAchievement) {
   list.set_account_number(account_);
   EXPECT_EQ(engine_->List(list)->transcripts_size(), 1);
   EXPECT_EQ(first.state(), api::TRANSCRIPT_STATE_ACTIVE);
+}
+
+// A programme of the college: C1 and C2 major courses, C3 and C9 general
+// ones, 3 credits each (the fixture's course entries are worth 3).
+programmes_api::Programme NetworkProgramme() {
+  programmes_api::Programme programme;
+  programme.set_id("CQGC-NET-2026");
+  programme.set_institution_code(kInstitution);
+  programme.set_title("计算机网络技术");
+  programme.set_framework_level(5);
+  programme.set_required_credits_milli(12'000);
+  for (const auto& [code, min] : {std::pair{"MAJOR", 6'000}, std::pair{"GEN", 3'000}}) {
+    programmes_api::Category* category = programme.add_categories();
+    category->set_code(code);
+    category->set_name(code);
+    category->set_min_credits_milli(min);
+  }
+  for (const auto& [code, category] : {std::pair{"C1", "MAJOR"}, std::pair{"C2", "MAJOR"},
+                                       std::pair{"C3", "GEN"}, std::pair{"C9", "GEN"}}) {
+    programmes_api::Course* course = programme.add_courses();
+    course->set_code(code);
+    course->set_title(code);
+    course->set_category(category);
+    course->set_credits_milli(3'000);
+  }
+  return programme;
+}
+
+TEST_F(TranscriptsEngineTest, IssuesOverAProgrammesProgressWithTheEntriesThatCount) {
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<rules::RulesEngine> rules,
+                       rules::RulesEngine::Open(fixture_.core(), fixture_.core(),
+                                                fixture_.clock()));
+  programmes_api::PutProgrammeRequest put;
+  *put.mutable_programme() = NetworkProgramme();
+  ASSERT_OK(rules->PutProgramme(put).status());
+  ProgrammeSourceFor<rules::RulesEngine> programmes(*rules);
+  engine_.reset();
+  ASSERT_OK_AND_ASSIGN(engine_, TranscriptsEngine::Open(
+                                    fixture_.core(), fixture_.core(), fixture_.core().log(),
+                                    fixture_.core().transcript_key_encryption_key(), kConfig,
+                                    fixture_.clock(), &programmes));
+
+  api::IssueTranscriptRequest request = Request("p-1", {});
+  request.set_programme_id("CQGC-NET-2026");
+  ASSERT_OK_AND_ASSIGN(const api::Transcript transcript, engine_->Issue(request));
+  // C1, C2 and C3 count; C4 and C5 are not the programme's courses.
+  EXPECT_THAT(transcript.entry_ids(),
+              ::testing::ElementsAre(entries_[0], entries_[1], entries_[2]));
+  EXPECT_EQ(transcript.programme_id(), "CQGC-NET-2026");
+  const transcripts::VerificationReport report = Verify(transcript);
+  EXPECT_TRUE(report.valid) << transcripts::ReportToJson(report).dump(1);
+  EXPECT_EQ(report.achievements, 3u);
+
+  ASSERT_OK_AND_ASSIGN(const jose::ParsedJws parsed, jose::ParseCompactJws(transcript.jws()));
+  const nlohmann::json payload = nlohmann::json::parse(parsed.payload);
+  const nlohmann::json& shown = payload["credentialSubject"]["programmeProgress"];
+  EXPECT_EQ(shown["programmeId"], "CQGC-NET-2026");
+  EXPECT_EQ(shown["title"], "计算机网络技术");
+  EXPECT_EQ(shown["institution"]["id"], absl::StrCat("urn:creditbank:institution:", kInstitution));
+  EXPECT_EQ(shown["requiredCredits"], 12.0);
+  EXPECT_EQ(shown["earnedCredits"], 9.0);
+  EXPECT_EQ(shown["missingCredits"], 3.0);
+  EXPECT_EQ(shown["requirementsMet"], false);
+  EXPECT_EQ(shown["categories"][0]["category"], "MAJOR");
+  EXPECT_EQ(shown["categories"][0]["earnedCredits"], 6.0);
+  double shown_sum = 0;
+  for (const nlohmann::json& achievement : payload["credentialSubject"]["achievement"]) {
+    shown_sum += achievement["creditsEarned"].get<double>();
+  }
+  EXPECT_EQ(shown_sum, shown["earnedCredits"].get<double>() +
+                           shown["convertedCredits"].get<double>());
+
+  // A retry is the same transcript even after progress moved on.
+  Record(account_, 9);
+  ASSERT_OK_AND_ASSIGN(const api::Transcript again, engine_->Issue(request));
+  EXPECT_EQ(again.jws(), transcript.jws());
+  request.set_request_id("p-2");
+  ASSERT_OK_AND_ASSIGN(const api::Transcript later, engine_->Issue(request));
+  EXPECT_EQ(later.entry_ids_size(), 4);
+
+  // Refusals, each naming programme_id.
+  api::IssueTranscriptRequest both = Request("p-3", {entries_[0]});
+  both.set_programme_id("CQGC-NET-2026");
+  EXPECT_THAT(ErrorFields(engine_->Issue(both).status()), ::testing::ElementsAre("entry_ids"));
+  api::IssueTranscriptRequest unknown = Request("p-4", {});
+  unknown.set_programme_id("NO-SUCH-PROGRAMME");
+  absl::Status status = engine_->Issue(unknown).status();
+  EXPECT_EQ(ErrorReason(status), reason::kProgrammeNotFound);
+  EXPECT_THAT(ErrorFields(status), ::testing::ElementsAre("programme_id"));
+  api::IssueTranscriptRequest empty = Request("p-5", {});
+  empty.set_account_number(fixture_.OpenAccount(3));
+  empty.set_programme_id("CQGC-NET-2026");
+  status = engine_->Issue(empty).status();
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_EQ(ErrorReason(status), reason::kNothingCounted);
+
+  // Without a rules service, a clear refusal (a stored request id still
+  // replays: that needs no rules).
+  engine_.reset();
+  Open();
+  EXPECT_OK(engine_->Issue(request).status());
+  request.set_request_id("p-6");
+  status = engine_->Issue(request).status();
+  EXPECT_EQ(ErrorReason(status), reason::kRulesServiceMissing);
+  EXPECT_THAT(ErrorFields(status), ::testing::ElementsAre("programme_id"));
 }
 
 TEST_F(TranscriptsEngineTest, RevocationSetsTheStatusListBit) {

@@ -196,6 +196,9 @@ int main(int argc, char** argv) {
   app.add_option("--transcripts", options.transcripts_address,
                  "HOST:PORT of the transcripts service, for a verification process without it "
                  "(default: the --core process)");
+  app.add_option("--rules", options.rules_address,
+                 "HOST:PORT of the rules service, for a transcripts process without it: "
+                 "transcripts over a programme's progress need it (default: none)");
   app.add_option("--restore_from", restore_from,
                  "restore the latest backup in this directory into --data_dir (which must "
                  "be missing or empty) and exit");

@@ -101,6 +101,11 @@ absl::Status CheckDeployment(const ServerOptions& options) {
         "--services=verification without the transcripts service needs "
         "--transcripts=HOST:PORT (or --core=HOST:PORT of an all-in-one server)");
   }
+  if (!options.rules_address.empty() &&
+      (!options.services.contains("transcripts") || options.services.contains("rules"))) {
+    return absl::InvalidArgumentError(
+        "--rules names the rules service for a transcripts process that does not host it");
+  }
   if (!options.transcripts_address.empty() && options.services.contains("transcripts")) {
     return absl::InvalidArgumentError(
         "--transcripts names another process's transcripts service, but this one hosts it too");
@@ -147,6 +152,12 @@ absl::StatusOr<std::unique_ptr<CreditBankServer>> CreditBankServer::Start(
                      MakeChannelCredentials(options.core_tls));
     server->remote_transcripts_ = std::make_unique<GrpcTranscriptsClient>(
         grpc::CreateChannel(address, credentials), kCoreCallDeadline);
+  }
+  if (!options.rules_address.empty()) {
+    ASSIGN_OR_RETURN(std::shared_ptr<grpc::ChannelCredentials> credentials,
+                     MakeChannelCredentials(options.core_tls));
+    server->remote_rules_ = std::make_unique<GrpcRulesClient>(
+        grpc::CreateChannel(options.rules_address, credentials), kCoreCallDeadline);
   }
   ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials, MakeCredentials(options));
   ASSIGN_OR_RETURN(domain::KeyRing keys, domain::LoadOrCreateKeyRing(options.key_file));
@@ -310,10 +321,17 @@ absl::Status CreditBankServer::OpenTranscripts() {
   if (options_.services.contains("transcripts")) {
     domain::CoreClient& core =
         remote_core_ != nullptr ? *remote_core_ : static_cast<domain::CoreClient&>(*core_);
+    if (rules_ != nullptr) {
+      programmes_ =
+          std::make_unique<domain::ProgrammeSourceFor<domain::rules::RulesEngine>>(*rules_);
+    } else if (remote_rules_ != nullptr) {
+      programmes_ = std::make_unique<domain::ProgrammeSourceFor<GrpcRulesClient>>(*remote_rules_);
+    }
     ASSIGN_OR_RETURN(transcripts_,
                      domain::TranscriptsEngine::Open(
                          *core_, core, *log, core_->transcript_key_encryption_key(),
-                         {options_.transcript_issuer_id, options_.transcript_issuer_name}, clock_));
+                         {options_.transcript_issuer_id, options_.transcript_issuer_name}, clock_,
+                         programmes_.get()));
     transcripts_handle_.Set(transcripts_.get());
     transcript_reviewer_ = std::thread([this] { ReviewTranscripts(); });
   }

@@ -25,11 +25,13 @@
 #include "domain/auth/learner_token.h"
 #include "domain/core.h"
 #include "domain/crypto/key_ring.h"
+#include "domain/programme_source.h"
 #include "domain/rules/rules_engine.h"
 #include "grpcpp/server.h"
 #include "services/call_guard.h"
 #include "services/channel_credentials.h"
 #include "services/core_handle.h"
+#include "services/grpc_rules_client.h"
 #include "services/rules_service.h"
 #include "services/transcripts_service.h"
 #include "services/verification_service.h"
@@ -99,6 +101,10 @@ struct ServerOptions {
   // HOST:PORT of the transcripts service, for a process that hosts
   // verification without it; empty: this process, else the --core process.
   std::string transcripts_address;
+  // HOST:PORT of the rules service, for a transcripts process without it
+  // (transcripts over a programme's progress); empty: this process's rules
+  // service if it hosts one, else none.
+  std::string rules_address;
   std::string transcript_issuer_id = kDefaultTranscriptIssuerId;
   std::string transcript_issuer_name = kDefaultTranscriptIssuerName;
   absl::Duration transcript_review_interval = kDefaultTranscriptReviewInterval;
@@ -169,6 +175,9 @@ class CreditBankServer {
   // Split deployments: the log, and a transcripts process, over gRPC.
   std::unique_ptr<domain::LogClient> remote_log_;
   std::unique_ptr<domain::TranscriptPublisher> remote_transcripts_;
+  std::unique_ptr<GrpcRulesClient> remote_rules_;
+  // The rules service as the transcripts engine sees it (in process or remote).
+  std::unique_ptr<domain::ProgrammeSource> programmes_;
   TranscriptsHandle transcripts_handle_;
   std::unique_ptr<domain::TranscriptsEngine> transcripts_;
   std::thread transcript_reviewer_;

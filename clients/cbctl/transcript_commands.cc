@@ -44,6 +44,7 @@ constexpr absl::string_view kEntryFieldPrefix = "entry_ids[";
 struct TranscriptFlags {
   std::string account_number;
   std::vector<uint64_t> entry_ids;
+  std::string programme_id;
   bool show_name = false;
   int64_t valid_days = 0;  // 0: no end
   std::string request_id;
@@ -82,6 +83,8 @@ std::string DeriveIssueRequestId(const transcripts_v1::IssueTranscriptRequest& r
   };
   add("account_number", request.account_number());
   for (uint64_t id : request.entry_ids()) add("entry_id", absl::StrCat(id));
+  // Only when set, so ids derived before programmes existed stay the same.
+  if (!request.programme_id().empty()) add("programme_id", request.programme_id());
   add("show_name", request.show_name() ? "1" : "0");
   add("valid_seconds", absl::StrCat(request.valid_seconds()));
   return absl::StrCat(
@@ -148,9 +151,14 @@ int PrintTranscript(Session& session, const transcripts_v1::Transcript& transcri
 }
 
 int Issue(Session& session, const TranscriptFlags& flags) {
+  if (flags.entry_ids.empty() && flags.programme_id.empty()) {
+    session.err() << "cbctl: transcript issue needs --entries or --programme\n";
+    return kExitUsage;
+  }
   transcripts_v1::IssueTranscriptRequest request;
   request.set_account_number(flags.account_number);
   for (uint64_t id : flags.entry_ids) request.add_entry_ids(id);
+  request.set_programme_id(flags.programme_id);
   request.set_show_name(flags.show_name);
   request.set_valid_seconds(flags.valid_days * kSecondsPerDay);
   request.set_request_id(flags.request_id.empty() ? DeriveIssueRequestId(request)
@@ -313,13 +321,20 @@ CLI::Option* AddNumber(CLI::App& command, TranscriptFlags& flags) {
 void AddIssueCommand(CLI::App& group, Action& action) {
   auto flags = std::make_shared<TranscriptFlags>();
   CLI::App* issue = group.add_subcommand(
-      "issue", "sign a transcript over chosen entries of one account (W3C VC as a JWS)");
+      "issue",
+      "sign a transcript over chosen entries of one account, or over its progress in a "
+      "programme (W3C VC as a JWS)");
   issue->add_option("--account", flags->account_number, "16-digit account number")->required();
-  issue->add_option("--entries", flags->entry_ids,
-                    "the account's entries to show, in this order, e.g. 12,15,17")
-      ->required()
-      ->delimiter(',')
-      ->check(CLI::PositiveNumber);
+  CLI::Option* entries =
+      issue->add_option("--entries", flags->entry_ids,
+                        "the account's entries to show, in this order, e.g. 12,15,17")
+          ->delimiter(',')
+          ->check(CLI::PositiveNumber);
+  CLI::Option* programme = issue->add_option(
+      "--programme", flags->programme_id,
+      "a programme id: show the progress toward it and the entries that count (the derived "
+      "request id replays the first such transcript; give --request-id for a newer one)");
+  entries->excludes(programme);  // and Issue() needs one of them
   issue->add_flag("--show-name", flags->show_name,
                   "show the account holder's name as the bank has it on record (default: no "
                   "name, the account number identifies them)");
@@ -327,8 +342,8 @@ void AddIssueCommand(CLI::App& group, Action& action) {
                     "days the transcript is valid for (default: no end)")
       ->check(CLI::Range(int64_t{1}, kMaxValidDays));
   issue->add_option("--request-id", flags->request_id,
-                    "idempotency key (default: derived from the account, entries, --show-name and "
-                    "validity, so the same command issues once)");
+                    "idempotency key (default: derived from the account, entries or programme, "
+                    "--show-name and validity, so the same command issues once)");
   AddOutput(*issue, *flags, "the signed transcript", "print it after the fields");
   OnChosen(*issue, action, flags, Issue);
 }

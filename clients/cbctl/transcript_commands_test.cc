@@ -307,6 +307,41 @@ TEST_F(TranscriptCommandsTest, TranscriptLifecycleIssueReadVerifyRevokeRotate) {
   EXPECT_THAT(Cbctl({"transcript", "get", "--number", "2"}).out, ContainsRegex("state +active\n"));
 }
 
+// The all-in-one server's transcripts service asks its own rules service
+// which entries count toward a programme.
+TEST_F(TranscriptCommandsTest, TranscriptIssueOverAProgrammeShowsTheEntriesThatCount) {
+  const std::string account = OpenAccount(1);
+  const uint64_t web = Record(account, "WEB101", "Web 前端开发基础");
+  Record(account, "ART101", "美术鉴赏");  // not the programme's
+  const uint64_t db = Record(account, "DB101", "数据库原理");
+  const std::string programme = File("programme.json");
+  WriteFile(programme, absl::StrCat(R"({"id": "CQGC-WEB-2026", "institution_code": ")",
+                                    kInstitution, R"(", "title": "Web 前端开发技术",
+      "framework_level": 5, "required_credits_milli": 12000,
+      "categories": [{"code": "MAJOR", "name": "专业课", "min_credits_milli": 12000}],
+      "courses": [{"code": "WEB101", "title": "Web", "category": "MAJOR", "credits_milli": 3500},
+                  {"code": "DB101", "title": "DB", "category": "MAJOR", "credits_milli": 3500}]})"));
+  Result put = Cbctl({"programme", "put", "-f", programme});
+  ASSERT_EQ(put.exit_code, kExitOk) << put.err;
+
+  Result issued = Cbctl({"transcript", "issue", "--account", account, "--programme",
+                         "CQGC-WEB-2026", "--out", File("t.jws")});
+  ASSERT_EQ(issued.exit_code, kExitOk) << issued.err;
+  EXPECT_THAT(issued.out, ContainsRegex("programme +CQGC-WEB-2026"));
+  EXPECT_THAT(issued.out, ContainsRegex(absl::StrCat("entries +", web, ",", db, "\n")));
+  Result verified = Cbctl({"transcript", "verify", "--file", File("t.jws")});
+  EXPECT_EQ(verified.exit_code, kExitOk) << verified.out << verified.err;
+
+  // The same command replays; one naming an unknown programme says so.
+  Result again = Cbctl({"--json", "transcript", "issue", "--account", account, "--programme",
+                        "CQGC-WEB-2026"});
+  EXPECT_EQ(again.exit_code, kExitOk) << again.err;
+  EXPECT_EQ(ParseJson<transcripts_v1::Transcript>(again.out).programme_id(), "CQGC-WEB-2026");
+  Result unknown = Cbctl({"transcript", "issue", "--account", account, "--programme", "NOPE"});
+  EXPECT_NE(unknown.exit_code, kExitOk);
+  EXPECT_THAT(unknown.err, HasSubstr("PROGRAMME_NOT_FOUND"));
+}
+
 TEST_F(TranscriptCommandsTest, TranscriptIssueTwiceIssuesOnceUnlessTheRequestIdDiffers) {
   const std::string account = OpenAccount(1);
   const uint64_t entry = Record(account, "MATH101", "高等数学（上）");
@@ -492,6 +527,8 @@ TEST(TranscriptUsageTest, TranscriptUsageErrorsExitTwoWithoutCallingTheServer) {
       {"transcript"},
       {"transcript", "issue", "--account", "6217000000000014"},
       {"transcript", "issue", "--entries", "1,2"},
+      {"transcript", "issue", "--account", "6217000000000014", "--entries", "1", "--programme",
+       "CQGC-NET-2026"},
       {"transcript", "issue", "--account", "6217000000000014", "--entries", "1,x"},
       {"transcript", "issue", "--account", "6217000000000014", "--entries", "0"},
       {"transcript", "issue", "--account", "6217000000000014", "--entries", "1",

@@ -77,10 +77,13 @@ std::string TranscriptView(const transcripts_v1::Transcript& transcript) {
       {"id", transcript.transcript_id()},
       {"account number", transcript.account_number()},
       {"entries", EntryIdList(transcript.entry_ids())},
-      {"issued at", FormatTimestamp(transcript.issued_at())},
-      {"key", transcript.key_id()},
-      {"state", TranscriptStateName(transcript.state())},
   };
+  if (!transcript.programme_id().empty()) {
+    fields.push_back({"programme", Printable(transcript.programme_id())});
+  }
+  fields.push_back({"issued at", FormatTimestamp(transcript.issued_at())});
+  fields.push_back({"key", transcript.key_id()});
+  fields.push_back({"state", TranscriptStateName(transcript.state())});
   if (transcript.state() == transcripts_v1::TRANSCRIPT_STATE_REVOKED) {
     fields.push_back({"revoked at", FormatTimestamp(transcript.revoked_at())});
     fields.push_back({"revocation reason", Printable(transcript.revocation_reason())});

@@ -69,7 +69,8 @@ constexpr std::array kPolicies = {
     MethodPolicy{"/creditbank.rules.v1.RulesService/ListRules", kReads, A, A, A, A},
     MethodPolicy{"/creditbank.rules.v1.RulesService/GetRule", kReads, A, A, A, A},
     MethodPolicy{"/creditbank.rules.v1.RulesService/Evaluate", kReads, A, O, O, D},
-    MethodPolicy{"/creditbank.rules.v1.RulesService/GetProgress", kReads, A, O, O, D},
+    // The transcripts service reads progress for a transcript over a programme.
+    MethodPolicy{"/creditbank.rules.v1.RulesService/GetProgress", kReads, A, O, O, A},
     MethodPolicy{"/creditbank.rules.v1.RulesService/CreateConversionRequest", kMutates, A, O, O,
                  D},
     MethodPolicy{"/creditbank.rules.v1.RulesService/ApproveConversionRequest", kMutates, A, O, D,

@@ -705,6 +705,11 @@ void CheckRuleIds(const rules_api::CreateConversionRequestRequest& request,
 
 }  // namespace
 
+void CheckProgrammeId(absl::string_view programme_id, absl::string_view field,
+                      FieldViolations& violations) {
+  CheckProgrammeIdField(programme_id, field, violations);
+}
+
 absl::Status CheckPutFramework(const rules_api::PutFrameworkRequest& request,
                                const std::vector<rules_api::Framework>& known_frameworks) {
   FieldViolations violations;

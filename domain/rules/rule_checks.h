@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "creditbank/rules/v1/rules.pb.h"
+#include "domain/errors.h"
 
 namespace creditbank::domain::rules {
 
@@ -39,6 +41,11 @@ absl::Status CheckDecideConversionRequest(const rules_api::DecideConversionReque
 absl::Status CheckGetConversionRequest(const rules_api::GetConversionRequestRequest& request);
 absl::Status CheckListConversionRequests(
     const rules_api::ListConversionRequestsRequest& request);
+
+// A programme id as the rules service accepts it, for requests of other
+// services that name one (a transcript over a programme).
+void CheckProgrammeId(absl::string_view programme_id, absl::string_view field,
+                      FieldViolations& violations);
 
 }  // namespace creditbank::domain::rules
 

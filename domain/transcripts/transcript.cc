@@ -57,6 +57,36 @@ absl::StatusOr<Json> AchievementsJson(const TranscriptContent& content) {
   return achievements;
 }
 
+// Credits as Open Badges shows creditsEarned: a number of credits.
+double Credits(int64_t milli) { return static_cast<double>(milli) / 1000.0; }
+
+// credentialSubject.programmeProgress (docs/transcripts.md §2).
+Json ProgrammeProgressJson(const ProgrammeProgress& programme) {
+  Json categories = Json::array();
+  for (const ProgrammeCategoryProgress& category : programme.categories) {
+    categories.push_back({{"category", category.category},
+                          {"earnedCredits", Credits(category.earned_milli)},
+                          {"convertedCredits", Credits(category.converted_milli)},
+                          {"minimumCredits", Credits(category.min_milli)},
+                          {"missingCredits", Credits(category.missing_milli)}});
+  }
+  Json json = {{"type", Json::array({"ProgrammeProgress"})},
+               {"programmeId", programme.id},
+               {"title", programme.title},
+               {"institution",
+                {{"id", InstitutionUrn(programme.institution_code)},
+                 {"type", Json::array({"Profile"})},
+                 {"name", programme.institution_name}}},
+               {"requiredCredits", Credits(programme.required_milli)},
+               {"earnedCredits", Credits(programme.earned_milli)},
+               {"convertedCredits", Credits(programme.converted_milli)},
+               {"missingCredits", Credits(programme.missing_milli)},
+               {"requirementsMet", programme.requirements_met},
+               {"categories", std::move(categories)}};
+  if (programme.framework_level != 0) json["level"] = programme.framework_level;
+  return json;
+}
+
 }  // namespace
 
 std::string TranscriptUrn(uint64_t transcript_number) {
@@ -86,6 +116,9 @@ absl::StatusOr<Json> TranscriptCredential(const TranscriptContent& content) {
                   {"type", Json::array({"ClrSubject"})},
                   {"achievement", std::move(achievements)}};
   if (content.learner_name.has_value()) subject["name"] = *content.learner_name;
+  if (content.programme.has_value()) {
+    subject["programmeProgress"] = ProgrammeProgressJson(*content.programme);
+  }
 
   Json credential = {
       {"@context", Json::array({kVcContext, kClrContext})},

@@ -53,6 +53,31 @@ struct TranscriptAchievement {
   std::vector<std::string> inclusion_proof;  // 32-byte hashes, leaf to root
 };
 
+// A programme's progress as the rules service computed it when the
+// transcript was issued: the achievements shown are the entries that count
+// toward it, so their credits add up to earned + converted. Credits in
+// thousandths, as the ledger keeps them.
+struct ProgrammeCategoryProgress {
+  std::string category;  // the programme's category code
+  int64_t earned_milli = 0;
+  int64_t converted_milli = 0;
+  int64_t min_milli = 0;
+  int64_t missing_milli = 0;
+};
+struct ProgrammeProgress {
+  std::string id;     // the rules service's programme id
+  std::string title;  // e.g. "计算机网络技术"
+  std::string institution_code;
+  std::string institution_name;
+  uint64_t framework_level = 0;
+  int64_t required_milli = 0;
+  int64_t earned_milli = 0;
+  int64_t converted_milli = 0;
+  int64_t missing_milli = 0;
+  bool requirements_met = false;
+  std::vector<ProgrammeCategoryProgress> categories;
+};
+
 struct TranscriptContent {
   uint64_t transcript_number = 0;  // the bank's, from 1: id urn:creditbank:transcript:<n>
   IssuerProfile issuer;
@@ -64,6 +89,8 @@ struct TranscriptContent {
   std::string log_verifier_key;  // its note verifier key (tlog/checkpoint.h)
   StatusListEntry status;        // where its revocation bit lives
   std::vector<TranscriptAchievement> achievements;
+  // Set when the transcript is issued over a programme's progress.
+  std::optional<ProgrammeProgress> programme;
 };
 
 // "urn:creditbank:transcript:<n>".

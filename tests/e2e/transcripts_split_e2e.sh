@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# End-to-end: signed transcripts with the services split over three
+# End-to-end: signed transcripts with the services split over four
 # processes, as a city would scale them, and checked with no server at all.
 #
 #   tests/e2e/transcripts_split_e2e.sh build/bin [source_dir]   # ctest: e2e.transcripts_split
 #
 # The core (accounts, institutions, ledger, log, admin); the transcripts
 # service (--services=transcripts --core=...) with its own data directory
-# and key file; the verification service (--services=verification --core=...
-# --transcripts=...), which opens no data directory. A college records a
-# learner's courses at the core; the learner's transcript is issued by the
-# transcripts process, verified offline by cbverify with the published JWK
+# and key file, reading programme progress from the rules service
+# (--services=rules --core=...); the verification service
+# (--services=verification --core=... --transcripts=...), which opens no
+# data directory. A college records a
+# learner's courses at the core; the learner's transcripts (over chosen
+# entries, and over a programme's progress) are issued by the transcripts process, verified offline by cbverify with the published JWK
 # Set and status list (and by PyJWT, an independent JOSE implementation),
 # and online by the verification process. Revoking it shows in both; a
 # reversal at the core gets a transcript flagged for review; after a key
@@ -49,11 +51,15 @@ publish() {
   transcripts transcript status-list --list 1 --out "$WORK/status.jws" >/dev/null
 }
 
-step "three processes: the core, transcripts and verification"
+step "four processes: the core, rules, transcripts and verification"
 start_daemon core --services=accounts,institutions,ledger,log,admin \
   --data_dir="$WORK/core-data" --key_file="$WORK/core.keys"
 CORE=$DAEMON_ADDRESS
-start_daemon transcripts --services=transcripts --core="$CORE" --data_dir="$WORK/transcripts-data" \
+start_daemon rules --services=rules --core="$CORE" --data_dir="$WORK/rules-data" \
+  --key_file="$WORK/rules.keys"
+RULES=$DAEMON_ADDRESS
+start_daemon transcripts --services=transcripts --core="$CORE" --rules="$RULES" \
+  --data_dir="$WORK/transcripts-data" \
   --key_file="$WORK/transcripts.keys" --transcript_issuer_id="$ISSUER" \
   --transcript_issuer_name=重庆市终身学习学分银行 --transcript_review_seconds=1
 TRANSCRIPTS=$DAEMON_ADDRESS
@@ -122,6 +128,38 @@ expect 0 verifier --json transcript verify --file "$WORK/t1.jws"
 must_equal "the service's verdict" "$(json_get "$OUT" valid)" True
 must_contain "$OUT" "a prefix of the log at tree size"
 ok "valid online; its checkpoint is a prefix of the log's latest"
+
+step "a transcript over a programme's progress, computed by the rules process"
+cat >"$WORK/programme.json" <<JSON
+{"id": "CQGC-WEB-2026", "institution_code": "$COLLEGE", "title": "Web 前端开发技术（专科）",
+ "framework_level": 5, "required_credits_milli": 12000, "max_conversion_permille": 500,
+ "categories": [{"code": "MAJOR", "name": "专业课", "min_credits_milli": 12000}],
+ "courses": [{"code": "WEB101", "title": "Web 前端开发基础", "category": "MAJOR", "credits_milli": 4000},
+             {"code": "DB101", "title": "数据库原理", "category": "MAJOR", "credits_milli": 4000}]}
+JSON
+"$CBCTL" --server "$RULES" --timeout 20 programme put -f "$WORK/programme.json" >/dev/null ||
+  fail "programme put at the rules process"
+expect 0 transcripts --json transcript issue --account "$ACCOUNT" --programme CQGC-WEB-2026 \
+  --request-id e2e-p1 --out "$WORK/tp.jws"
+must_equal "the programme's counted entries" "$(json_get "$OUT" entry_ids)" \
+  "[\"${ENTRIES[0]}\", \"${ENTRIES[2]}\"]"
+PROGRESS=$(python3 - "$WORK/tp.jws" <<'PY'
+import base64, json, sys
+payload = open(sys.argv[1]).read().strip().split(".")[1]
+subject = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["credentialSubject"]
+p = subject["programmeProgress"]
+print(p["programmeId"], p["earnedCredits"], p["requiredCredits"], p["requirementsMet"],
+      sum(a["creditsEarned"] for a in subject["achievement"]))
+PY
+)
+must_equal "the progress shown" "$PROGRESS" "CQGC-WEB-2026 8.0 12.0 False 8.0"
+publish
+expect 0 "$CBVERIFY" "$WORK/tp.jws" --jwks "$WORK/jwks.json" --status_list "$WORK/status.jws"
+must_contain "$OUT" "inclusion    passed   2 achievements in the log"
+expect 1 transcripts transcript issue --account "$ACCOUNT" --programme NO-SUCH-PROGRAMME \
+  --request-id e2e-p2
+must_contain "$ERR" "PROGRAMME_NOT_FOUND"
+ok "WEB101 and DB101 count (8 of 12 credits); cbverify: VALID; an unknown programme is refused"
 
 step "revocation shows offline and online"
 expect 0 transcripts transcript revoke --number "$T1" --reason "学习者申请撤销"

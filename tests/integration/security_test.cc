@@ -523,7 +523,7 @@ TEST_F(SecurityTest, EveryRoleAgainstEveryRpc) {
          request.set_programme_id(kProgrammeA);
          return c.rules.GetProgress(request).status();
        },
-       "YYYDU"},
+       "YYYYU"},
       {Method("rules.v1.RulesService", "CreateConversionRequest"),
        [&](auto& c, int serial) {
          rules::v1::CreateConversionRequestRequest request;
