@@ -3,6 +3,7 @@
 // UTF-8 and nesting past the limit refused, without an exception.
 #include "domain/jose/strict_json.h"
 
+#include <optional>
 #include <string>
 
 #include "gmock/gmock.h"
@@ -93,6 +94,24 @@ TEST(StrictJsonTest, HugeNestingIsRefusedCheaply) {
   const std::string deep = "{\"a\":" + std::string(kDepth, '[') + std::string(kDepth, ']') + "}";
   EXPECT_FALSE(ParseStrictJsonObject(deep).has_value());
   EXPECT_FALSE(ParseStrictJsonObject("{\"a\":" + std::string(kDepth, '[')).has_value());
+}
+
+TEST(StrictJsonTest, BuildsWhatNlohmannBuilds) {
+  const std::string text =
+      R"({"@context":["https://www.w3.org/ns/credentials/v2"],"n":-1,"u":18446744073709551615,)"
+      R"("f":-0.5e3,"s":"\u00e9\ud83d\ude00\"","a":[[],{},[{"x":null}]],"t":true,"z":false})";
+  const std::optional<Json> strict = ParseStrictJsonObject(text);
+  ASSERT_TRUE(strict.has_value());
+  const Json plain = Json::parse(text);
+  EXPECT_EQ(*strict, plain);
+  EXPECT_EQ(strict->dump(), plain.dump());
+  EXPECT_TRUE((*strict)["u"].is_number_unsigned());
+  EXPECT_TRUE((*strict)["n"].is_number_integer());
+  EXPECT_TRUE((*strict)["f"].is_number_float());
+}
+
+TEST(StrictJsonTest, RefusesNumbersOutOfRange) {
+  EXPECT_FALSE(ParseStrictJsonObject(R"({"a":1e400})").has_value());
 }
 
 }  // namespace
