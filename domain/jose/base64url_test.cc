@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "absl/strings/escaping.h"
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -82,6 +84,30 @@ TEST(Base64UrlTest, RefusesNonCanonicalTrailingBits) {
 
 TEST(Base64UrlTest, EmptyTextIsEmptyBytes) {
   EXPECT_THAT(Base64UrlDecode(""), Optional(Eq(std::string())));
+}
+
+TEST(Base64UrlTest, AcceptsExactlyTheTextsThatEncodeBack) {
+  // Every text of 2 and 3 characters of the alphabet, against the rule the
+  // decoder promises: accepted exactly when encoding the bytes gives the
+  // text back.
+  const std::string alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  const auto check = [](const std::string& text) {
+    std::string bytes;
+    const bool canonical = absl::WebSafeBase64Unescape(text, &bytes) &&
+                           Base64UrlEncode(bytes) == text;
+    const std::optional<std::string> decoded = Base64UrlDecode(text);
+    EXPECT_EQ(decoded.has_value(), canonical) << text;
+    if (decoded.has_value() && canonical) {
+      EXPECT_EQ(*decoded, bytes) << text;
+    }
+  };
+  for (const char first : alphabet) {
+    for (const char second : alphabet) {
+      check(std::string({'Q', 'U', 'J', 'D', first, second}));
+      for (const char third : alphabet) check(std::string({first, second, third}));
+    }
+  }
 }
 
 }  // namespace
