@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 
 #include "absl/strings/string_view.h"
 #include "nlohmann/json.hpp"
@@ -31,6 +32,17 @@ inline constexpr size_t kMaxJsonDepth = 32;
 // object (surrounding whitespace aside) meeting the rules above.
 std::optional<nlohmann::json> ParseStrictJsonObject(absl::string_view text,
                                                     size_t max_depth = kMaxJsonDepth);
+
+// `json` exactly as nlohmann's json.dump() writes it — compact, members in
+// name order, UTF-8 as it is, '"', '\\' and control characters escaped as
+// dump() escapes them — or nullopt where dump() would throw (a string that
+// is not valid UTF-8) or write what is no JSON (a binary or discarded
+// value). Written for the signer of transcripts: dump() looks at every
+// byte of every string through a UTF-8 decoder and a switch, and a
+// transcript is tens of kilobytes of strings that are mostly plain ASCII,
+// which this copies a run at a time. Same bytes, so signatures over either
+// are over the same payload.
+std::optional<std::string> DumpJson(const nlohmann::json& json);
 
 }  // namespace creditbank::domain::jose
 

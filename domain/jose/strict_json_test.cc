@@ -1,10 +1,13 @@
 // ParseStrictJsonObject: objects accepted as nlohmann reads them; repeated
 // member names at any level, NUL bytes, non-objects, trailing data, bad
 // UTF-8 and nesting past the limit refused, without an exception.
+// DumpJson: byte for byte what nlohmann's dump() writes.
 #include "domain/jose/strict_json.h"
 
 #include <optional>
 #include <string>
+
+#include "absl/strings/escaping.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -94,6 +97,54 @@ TEST(StrictJsonTest, HugeNestingIsRefusedCheaply) {
   const std::string deep = "{\"a\":" + std::string(kDepth, '[') + std::string(kDepth, ']') + "}";
   EXPECT_FALSE(ParseStrictJsonObject(deep).has_value());
   EXPECT_FALSE(ParseStrictJsonObject("{\"a\":" + std::string(kDepth, '[')).has_value());
+}
+
+TEST(DumpJsonTest, WritesWhatDumpWrites) {
+  const std::optional<Json> json = ParseStrictJsonObject(
+      R"({"name":"张伟","course":"高等数学（一）","credits":3.5,"whole":3.0,"tiny":1e-7,)"
+      R"("big":18446744073709551615,"negative":-42,"none":null,"yes":true,"no":false,)"
+      R"("leaf":"{\"a\":\"b\\\\c\"}","controls":"\u0000\u0001\b\t\n\f\r\u001f\u007f/",)"
+      R"("emoji":"😀","empty":"","list":[],"object":{},"nested":[{"b":[1,2.25,"x"]}]})");
+  ASSERT_TRUE(json.has_value());
+  EXPECT_EQ(DumpJson(*json), json->dump());
+}
+
+TEST(DumpJsonTest, AgreesWithDumpOnEveryShortByteString) {
+  // Every string of up to two bytes, and three-byte strings with a lead
+  // byte of every kind: DumpJson writes what dump() writes, or refuses
+  // exactly where dump() throws.
+  const auto agree = [](const std::string& text) {
+    const Json json = {{text, text}, {"k", Json::array({text})}};
+    std::optional<std::string> expected;
+    try {
+      expected = json.dump();
+    } catch (const Json::exception&) {
+      expected = std::nullopt;
+    }
+    EXPECT_EQ(DumpJson(json), expected) << absl::CHexEscape(text);
+  };
+  for (int first = 0; first < 256; ++first) {
+    agree(std::string(1, static_cast<char>(first)));
+    for (int second = 0; second < 256; ++second) {
+      agree(std::string({static_cast<char>(first), static_cast<char>(second)}));
+    }
+  }
+  for (const int lead : {0xC2, 0xDF, 0xE0, 0xE1, 0xED, 0xEF, 0xF0, 0xF1, 0xF4, 0xF5}) {
+    for (int second = 0x70; second < 0xD0; ++second) {
+      for (int third = 0x70; third < 0xD0; ++third) {
+        agree(std::string({static_cast<char>(lead), static_cast<char>(second),
+                           static_cast<char>(third), '\x80'}));
+        agree(std::string({static_cast<char>(lead), static_cast<char>(second),
+                           static_cast<char>(third)}));
+      }
+    }
+  }
+}
+
+TEST(DumpJsonTest, RefusesWhatIsNoJson) {
+  EXPECT_EQ(DumpJson(Json::binary({1, 2, 3})), std::nullopt);
+  EXPECT_EQ(DumpJson(Json(Json::value_t::discarded)), std::nullopt);
+  EXPECT_EQ(DumpJson(Json{{"a", "\xff"}}), std::nullopt);
 }
 
 TEST(StrictJsonTest, BuildsWhatNlohmannBuilds) {

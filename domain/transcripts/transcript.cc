@@ -1,5 +1,6 @@
 #include "domain/transcripts/transcript.h"
 
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -9,6 +10,7 @@
 #include "absl/time/time.h"
 #include "common/status_macros.h"
 #include "domain/jose/jws.h"
+#include "domain/jose/strict_json.h"
 #include "domain/transcripts/achievement.h"
 #include "domain/transcripts/transcript_format.h"
 
@@ -151,13 +153,12 @@ absl::StatusOr<std::string> SignTranscript(const TranscriptContent& content,
                                            const EVP_PKEY& private_key,
                                            jose::JwsAlgorithm algorithm, absl::string_view kid) {
   ASSIGN_OR_RETURN(const Json credential, TranscriptCredential(content));
-  std::string payload;
-  try {
-    payload = credential.dump();
-  } catch (const Json::exception&) {  // only a string that is not UTF-8
+  // The bytes credential.dump() writes, written faster (strict_json.h).
+  const std::optional<std::string> payload = jose::DumpJson(credential);
+  if (!payload.has_value()) {  // only a string that is not UTF-8
     return absl::InvalidArgumentError("a name in the transcript is not valid UTF-8");
   }
-  return jose::SignCompactJws(private_key, algorithm, kid, kTranscriptJwsType, payload);
+  return jose::SignCompactJws(private_key, algorithm, kid, kTranscriptJwsType, *payload);
 }
 
 }  // namespace creditbank::domain::transcripts

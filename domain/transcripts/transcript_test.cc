@@ -136,6 +136,25 @@ TEST_F(TranscriptTest, CredentialIsShapedAfterClrAndShowsTheLeaf) {
   EXPECT_EQ(achievement["ledgerEntry"]["leafIndex"], 1);
 }
 
+TEST_F(TranscriptTest, SignedPayloadIsTheCredentialAsDumpWritesIt) {
+  // The wire format: the payload is nlohmann's dump() of the credential,
+  // byte for byte, though SignTranscript writes it with jose::DumpJson.
+  const TranscriptContent content = Content({1, 2, 3, 4});
+  ASSERT_OK_AND_ASSIGN(const Json credential, TranscriptCredential(content));
+  const std::vector<std::string> parts = absl::StrSplit(Issue(content), '.');
+  ASSERT_EQ(parts.size(), 3u);
+  EXPECT_EQ(jose::Base64UrlDecode(parts[1]), credential.dump());
+}
+
+TEST_F(TranscriptTest, ANameThatIsNotUtf8IsRefused) {
+  TranscriptContent content = Content({1});
+  content.achievements[0].institution_name = "重庆\xff";
+  const absl::StatusOr<std::string> jws =
+      SignTranscript(content, *bank_.ec_key, jose::JwsAlgorithm::kEs256, "ec-1");
+  EXPECT_THAT(jws, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(jws.status().message(), HasSubstr("not valid UTF-8"));
+}
+
 TEST_F(TranscriptTest, LearnerMayWithholdTheirName) {
   TranscriptContent content = Content({1});
   content.learner_name.reset();
