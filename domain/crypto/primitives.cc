@@ -45,6 +45,30 @@ std::string Sha256(absl::string_view data) {
   return digest;
 }
 
+void Sha256Of(std::initializer_list<absl::string_view> parts,
+              unsigned char (&digest)[kSha256Bytes]) {
+  // One context per thread, set up again for each hash (EVP_DigestInit_ex
+  // with the same algorithm only resets it): no allocation per hash.
+  struct MdContextDeleter {
+    void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
+  };
+  thread_local const std::unique_ptr<EVP_MD_CTX, MdContextDeleter> context(EVP_MD_CTX_new());
+  bool hashed = context != nullptr && Sha256Algorithm() != nullptr &&
+                EVP_DigestInit_ex(context.get(), Sha256Algorithm(), nullptr) == 1;
+  for (const absl::string_view part : parts) {
+    hashed = hashed && EVP_DigestUpdate(context.get(), part.data(), part.size()) == 1;
+  }
+  unsigned int length = 0;
+  if (hashed && EVP_DigestFinal_ex(context.get(), digest, &length) == 1 &&
+      length == kSha256Bytes) {
+    return;
+  }
+  // The slower path never fails.
+  std::string input;
+  for (const absl::string_view part : parts) input.append(part.data(), part.size());
+  SHA256(Bytes(input), input.size(), digest);
+}
+
 std::string HmacSha256(absl::string_view key, absl::string_view data) {
   std::string mac(kSha256Bytes, '\0');
   unsigned int length = 0;

@@ -8,6 +8,7 @@
 #define CREDITBANK_DOMAIN_CRYPTO_PRIMITIVES_H_
 
 #include <cstddef>
+#include <initializer_list>
 #include <string>
 #include "absl/strings/string_view.h"
 
@@ -22,6 +23,11 @@ inline constexpr size_t kGcmTagBytes = 16;
 inline constexpr size_t kHmacSecretBytes = 32;
 
 std::string Sha256(absl::string_view data);
+// SHA-256 of `parts` one after the other, written to `digest`: for the many
+// small hashes of a Merkle proof, which the concatenation and a fresh
+// OpenSSL context per hash would cost more than hashing.
+void Sha256Of(std::initializer_list<absl::string_view> parts,
+              unsigned char (&digest)[kSha256Bytes]);
 std::string HmacSha256(absl::string_view key, absl::string_view data);
 
 // Cryptographically secure random bytes (OpenSSL's DRBG).

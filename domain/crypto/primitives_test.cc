@@ -38,6 +38,31 @@ TEST(Sha256Test, MatchesKnownDigests) {
   }
 }
 
+TEST(Sha256Test, OfPartsIsTheDigestOfTheirConcatenation) {
+  const std::string leaf = "{\"account\":\"6212345678901232\",\"title\":\"高等数学（一）\"}";
+  const std::string left(32, 'l');
+  const std::string right(32, 'r');
+  const std::vector<std::vector<absl::string_view>> cases = {
+      {}, {""}, {"abc"}, {"a", "", "bc"}, {absl::string_view("\x00", 1), leaf},
+      {absl::string_view("\x01", 1), left, right}};
+  for (const std::vector<absl::string_view>& parts : cases) {
+    std::string whole;
+    for (const absl::string_view part : parts) whole.append(part.data(), part.size());
+    unsigned char digest[kSha256Bytes];
+    // Twice: the thread's context is reused, and must start afresh each time.
+    for (int round = 0; round < 2; ++round) {
+      switch (parts.size()) {
+        case 0: Sha256Of({}, digest); break;
+        case 1: Sha256Of({parts[0]}, digest); break;
+        case 2: Sha256Of({parts[0], parts[1]}, digest); break;
+        default: Sha256Of({parts[0], parts[1], parts[2]}, digest); break;
+      }
+      EXPECT_EQ(std::string(reinterpret_cast<const char*>(digest), kSha256Bytes), Sha256(whole))
+          << HexEncode(whole);
+    }
+  }
+}
+
 TEST(HmacSha256Test, MatchesRfc4231TestCases) {
   struct Case {
     std::string name;

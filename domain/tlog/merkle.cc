@@ -1,5 +1,6 @@
 #include "domain/tlog/merkle.h"
 
+#include <cstring>
 #include <utility>
 
 #include "absl/numeric/bits.h"
@@ -105,16 +106,15 @@ void ShiftWhileEven(uint64_t& fn, uint64_t& sn) {
 }  // namespace
 
 std::string LeafHash(absl::string_view leaf) {
-  std::string input(1, kLeafPrefix);
-  input.append(leaf.data(), leaf.size());
-  return Sha256(input);
+  unsigned char digest[kSha256Bytes];
+  Sha256Of({absl::string_view(&kLeafPrefix, 1), leaf}, digest);
+  return std::string(reinterpret_cast<const char*>(digest), kSha256Bytes);
 }
 
 std::string NodeHash(absl::string_view left, absl::string_view right) {
-  std::string input(1, kNodePrefix);
-  input.append(left.data(), left.size());
-  input.append(right.data(), right.size());
-  return Sha256(input);
+  unsigned char digest[kSha256Bytes];
+  Sha256Of({absl::string_view(&kNodePrefix, 1), left, right}, digest);
+  return std::string(reinterpret_cast<const char*>(digest), kSha256Bytes);
 }
 
 std::string EmptyRootHash() { return Sha256(""); }
@@ -157,20 +157,25 @@ absl::Status VerifyInclusion(absl::string_view leaf_hash, uint64_t index, uint64
   RETURN_IF_ERROR(CheckProofHashes(proof));
   uint64_t fn = index;
   uint64_t sn = tree_size - 1;
-  std::string r(leaf_hash);
+  // r is hashed in place (NodeHash without a string per level): OpenSSL
+  // reads all of its input before it writes the digest.
+  unsigned char r[kHashBytes];
+  std::memcpy(r, leaf_hash.data(), kHashBytes);
+  const absl::string_view node_prefix(&kNodePrefix, 1);
+  const absl::string_view current(reinterpret_cast<const char*>(r), kHashBytes);
   for (const std::string& p : proof) {
     if (sn == 0) return absl::InvalidArgumentError("the inclusion proof is too long");
     if ((fn & 1) == 1 || fn == sn) {
-      r = NodeHash(p, r);
+      Sha256Of({node_prefix, p, current}, r);
       ShiftWhileEven(fn, sn);
     } else {
-      r = NodeHash(r, p);
+      Sha256Of({node_prefix, current, p}, r);
     }
     fn >>= 1;
     sn >>= 1;
   }
   if (sn != 0) return absl::InvalidArgumentError("the inclusion proof is too short");
-  if (r != root) {
+  if (current != root) {
     return absl::InvalidArgumentError("the inclusion proof leads to another root hash");
   }
   return absl::OkStatus();
