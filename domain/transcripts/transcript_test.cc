@@ -2,6 +2,7 @@
 // log leaves of real entries, a real Merkle tree and signed checkpoint, a
 // real signed status list. Every check of the verifier is made to fail on
 // its own by the one thing it guards.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -297,6 +298,43 @@ TEST_F(TranscriptTest, AchievementThatDiffersFromItsLeafFailsInclusion) {
   EXPECT_EQ(Check(report, "inclusion").outcome, CheckOutcome::kFailed);
   EXPECT_THAT(Check(report, "inclusion").detail, HasSubstr("achievement 1"));
   EXPECT_THAT(Check(report, "inclusion").detail, HasSubstr("differs from its log leaf"));
+}
+
+TEST_F(TranscriptTest, AchievementWithAMemberMoreOrLessFailsInclusion) {
+  ASSERT_OK_AND_ASSIGN(const Json issued, TranscriptCredential(Content({1, 2})));
+  const auto inclusion = [&](const std::function<void(Json&)>& edit) {
+    Json credential = issued;
+    edit(credential["credentialSubject"]["achievement"][1]);
+    return Check(VerifyTranscript(SignRaw(credential), Inputs()), "inclusion");
+  };
+  EXPECT_EQ(inclusion([](Json&) {}).outcome, CheckOutcome::kPassed);
+  for (const auto& edit : std::vector<std::function<void(Json&)>>{
+           [](Json& a) { a["honours"] = "first class"; },  // a member the leaf does not say
+           [](Json& a) { a.erase("result"); },             // a member it says, withheld
+           [](Json& a) { a.erase("result"); a["grade"] = "85.5/100"; },  // same count, renamed
+           [](Json& a) { a["creditsEarned"] = "3.5"; }}) {  // a number as a string
+    const CheckResult result = inclusion(edit);
+    EXPECT_EQ(result.outcome, CheckOutcome::kFailed);
+    EXPECT_THAT(result.detail, HasSubstr("achievement 1: what it shows differs from its log leaf"));
+  }
+}
+
+TEST_F(TranscriptTest, AProofHashSpelledAnotherWayFailsInclusion) {
+  ASSERT_OK_AND_ASSIGN(Json credential, TranscriptCredential(Content({5})));
+  Json& hash = credential["credentialSubject"]["achievement"][0]["ledgerEntry"]["inclusionProof"][0];
+  std::string text = hash.get<std::string>();
+  ASSERT_EQ(text.size(), 44u);
+  // The last character before '=' carries 2 bits nothing reads: setting
+  // one spells the same 32 bytes another way, which is refused.
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  text[42] = alphabet[alphabet.find(text[42]) ^ 1];
+  hash = text;
+  const VerificationReport report = VerifyTranscript(SignRaw(credential), Inputs());
+  EXPECT_EQ(Check(report, "inclusion").outcome, CheckOutcome::kFailed);
+  EXPECT_THAT(Check(report, "inclusion").detail, HasSubstr("not 32 bytes of base64"));
+  hash = text.substr(0, 43);  // no padding
+  EXPECT_EQ(Check(VerifyTranscript(SignRaw(credential), Inputs()), "inclusion").outcome,
+            CheckOutcome::kFailed);
 }
 
 TEST_F(TranscriptTest, AnEntryShownTwiceFailsInclusion) {

@@ -152,28 +152,65 @@ absl::Status CheckCredentialShape(const Json& credential) {
   return absl::OkStatus();
 }
 
+// The seconds of `member`, an RFC 3339 UTC time equal to the integer
+// member `claim` (validFrom and nbf, validUntil and exp); false when not.
+bool ReadDateClaim(const Json& credential, const char* member, const char* claim,
+                   int64_t& seconds) {
+  const std::string* text = StringOf(credential, member);
+  const std::optional<int64_t> parsed = text == nullptr ? std::nullopt : ParseDateTime(*text);
+  const Json* integer = Member(credential, claim, Json::value_t::number_integer);
+  if (!parsed.has_value() || integer == nullptr || integer->get<int64_t>() != *parsed) {
+    return false;
+  }
+  seconds = *parsed;
+  return true;
+}
+
 absl::Status CheckValidity(const Json& credential, absl::Time now) {
-  const std::string* from_text = StringOf(credential, "validFrom");
-  const std::optional<int64_t> from =
-      from_text == nullptr ? std::nullopt : ParseDateTime(*from_text);
-  const Json* nbf = Member(credential, "nbf", Json::value_t::number_integer);
-  if (!from.has_value() || nbf == nullptr || nbf->get<int64_t>() != *from) {
+  int64_t from = 0;
+  if (!ReadDateClaim(credential, "validFrom", "nbf", from)) {
     return absl::InvalidArgumentError("validFrom is not an RFC 3339 UTC time equal to nbf");
   }
-  if (absl::FromUnixSeconds(*from) > now + kClockSkew) {
+  if (absl::FromUnixSeconds(from) > now + kClockSkew) {
     return absl::FailedPreconditionError("not valid yet (validFrom is in the future)");
   }
-  if (const std::string* until_text = StringOf(credential, "validUntil"); until_text != nullptr) {
-    const std::optional<int64_t> until = ParseDateTime(*until_text);
-    const Json* exp = Member(credential, "exp", Json::value_t::number_integer);
-    if (!until.has_value() || exp == nullptr || exp->get<int64_t>() != *until) {
+  if (StringOf(credential, "validUntil") != nullptr) {
+    int64_t until = 0;
+    if (!ReadDateClaim(credential, "validUntil", "exp", until)) {
       return absl::InvalidArgumentError("validUntil is not an RFC 3339 UTC time equal to exp");
     }
-    if (absl::FromUnixSeconds(*until) <= now) return absl::FailedPreconditionError("expired");
+    if (absl::FromUnixSeconds(until) <= now) return absl::FailedPreconditionError("expired");
   } else if (credential.contains("validUntil") || credential.contains("exp")) {
     return absl::InvalidArgumentError("validUntil is not a string, or exp has no validUntil");
   }
   return absl::OkStatus();
+}
+
+// The 6-bit value of a standard base64 character, or -1 for any other.
+int StandardBase64Sextet(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+// Base64 of a 32-byte hash, padded: 43 characters and one '='.
+constexpr size_t kEncodedHashChars = 44;
+
+// `text` is exactly absl::Base64Escape of a 32-byte hash, which goes to
+// `hash`: one spelling per hash, as re-encoding and comparing made sure,
+// checked on the text itself. The last of the 43 characters holds 4 bits of
+// the hash and 2 that must be zero.
+bool DecodeProofHash(absl::string_view text, std::string& hash) {
+  if (text.size() != kEncodedHashChars || text.back() != '=') return false;
+  const absl::string_view data = text.substr(0, kEncodedHashChars - 1);
+  for (const char c : data) {
+    if (StandardBase64Sextet(c) < 0) return false;
+  }
+  if ((StandardBase64Sextet(data.back()) & 0x03) != 0) return false;
+  return absl::Base64Unescape(text, &hash) && hash.size() == tlog::kHashBytes;
 }
 
 absl::StatusOr<std::vector<std::string>> DecodeHashes(const Json& list) {
@@ -182,15 +219,32 @@ absl::StatusOr<std::vector<std::string>> DecodeHashes(const Json& list) {
         absl::StrCat("proof is not a list of at most ", tlog::kMaxProofHashes, " hashes"));
   }
   std::vector<std::string> hashes;
+  hashes.reserve(list.size());
   for (const Json& item : list) {
+    const std::string* text = item.get_ptr<const std::string*>();
     std::string hash;
-    if (!item.is_string() || !absl::Base64Unescape(item.get<std::string>(), &hash) ||
-        hash.size() != tlog::kHashBytes || absl::Base64Escape(hash) != item.get<std::string>()) {
+    if (text == nullptr || !DecodeProofHash(*text, hash)) {
       return absl::InvalidArgumentError("a proof hash is not 32 bytes of base64");
     }
     hashes.push_back(std::move(hash));
   }
   return hashes;
+}
+
+// Whether `shown`, but for its ledgerEntry, is `rebuilt`: the same member
+// names, each with an equal value (nlohmann's ==, as comparing a copy with
+// ledgerEntry erased did). Compared in place: the copy cost more than the
+// comparison, as ledgerEntry holds the leaf and its proof.
+bool ShowsExactly(const Json& shown, const Json& rebuilt) {
+  if (!shown.is_object() || !rebuilt.is_object()) return false;
+  const size_t evidence_members = shown.contains(kLedgerEntryMember) ? 1 : 0;
+  if (shown.size() != rebuilt.size() + evidence_members) return false;
+  for (const auto& [name, value] : rebuilt.items()) {
+    if (name == kLedgerEntryMember) return false;  // never rebuilt; shown's is the evidence
+    const auto member = shown.find(name);
+    if (member == shown.end() || *member != value) return false;
+  }
+  return true;
 }
 
 // One achievement: it shows what its leaf says, and the leaf is in the
@@ -224,9 +278,7 @@ absl::Status CheckAchievement(const Json& achievement, const std::string& subjec
   const Json* creator = Member(achievement, "creator", Json::value_t::object);
   const std::string* institution_name = creator == nullptr ? nullptr : StringOf(*creator, "name");
   if (institution_name == nullptr) return absl::InvalidArgumentError("creator.name is missing");
-  Json shown = achievement;
-  shown.erase(kLedgerEntryMember);
-  if (shown != AchievementJson(*leaf, *institution_name)) {
+  if (!ShowsExactly(achievement, AchievementJson(*leaf, *institution_name))) {
     return absl::InvalidArgumentError("what it shows differs from its log leaf");
   }
   absl::StatusOr<std::vector<std::string>> hashes = DecodeHashes(*proof);
