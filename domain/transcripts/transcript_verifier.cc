@@ -1,5 +1,8 @@
 #include "domain/transcripts/transcript_verifier.h"
 
+#include <openssl/evp.h>
+
+#include <memory>
 #include <set>
 #include <utility>
 
@@ -287,8 +290,18 @@ absl::Status CheckAchievement(const Json& achievement, const std::string& subjec
                                checkpoint.tree_size, *hashes, checkpoint.root_hash);
 }
 
+// The status list, verified; through `cache` when there is one.
+absl::StatusOr<std::shared_ptr<const StatusListCredential>> VerifiedStatusList(
+    const VerificationInputs& inputs, const std::string& issuer_id, VerifiedStateCache* cache) {
+  if (cache != nullptr) return cache->StatusList(*inputs.status_list_jws, *inputs.keys, issuer_id);
+  absl::StatusOr<StatusListCredential> list =
+      VerifyStatusListCredential(*inputs.status_list_jws, *inputs.keys, issuer_id);
+  if (!list.ok()) return list.status();
+  return std::make_shared<const StatusListCredential>(*std::move(list));
+}
+
 void CheckStatus(const Json& credential, const std::string& issuer_id,
-                 const VerificationInputs& inputs, Report& report) {
+                 const VerificationInputs& inputs, VerifiedStateCache* cache, Report& report) {
   VerificationReport& out = report.report();
   out.status = "unknown";
   absl::StatusOr<StatusListEntry> entry = StatusListEntryFromJson(credential["credentialStatus"]);
@@ -296,9 +309,12 @@ void CheckStatus(const Json& credential, const std::string& issuer_id,
   if (!inputs.status_list_jws.has_value()) {
     return report.Unknown(kStatus, "no status list given: status unknown, so not valid");
   }
-  absl::StatusOr<StatusListCredential> list =
-      VerifyStatusListCredential(*inputs.status_list_jws, *inputs.keys, issuer_id);
-  if (!list.ok()) return report.Unknown(kStatus, "status list refused: " + Message(list.status()));
+  absl::StatusOr<std::shared_ptr<const StatusListCredential>> verified =
+      VerifiedStatusList(inputs, issuer_id, cache);
+  if (!verified.ok()) {
+    return report.Unknown(kStatus, "status list refused: " + Message(verified.status()));
+  }
+  const std::shared_ptr<const StatusListCredential>& list = *verified;
   // A list speaks only for its validity window: an old one may predate a
   // revocation, and its holder may be the one revoked.
   if (absl::FromUnixSeconds(list->valid_until_unix_seconds) <= inputs.now) {
@@ -317,14 +333,15 @@ void CheckStatus(const Json& credential, const std::string& issuer_id,
   report.Fail(kStatus, out.status);
 }
 
-absl::StatusOr<tlog::Checkpoint> OpenCheckpoint(absl::string_view note,
-                                                const tlog::NoteVerifierKey& key) {
+absl::StatusOr<tlog::Checkpoint> OpenSignedCheckpoint(absl::string_view note,
+                                                      const tlog::NoteVerifierKey& key) {
   absl::StatusOr<std::string> text = tlog::OpenNote(note, key);
   if (!text.ok()) return text.status();
   return tlog::ParseCheckpoint(*text, key.name);
 }
 
-void CheckLog(const Json& credential, const VerificationInputs& inputs, Report& report) {
+void CheckLog(const Json& credential, const VerificationInputs& inputs, VerifiedStateCache* cache,
+              Report& report) {
   const Json& log = credential[kTransparencyLogMember];
   const std::string* note = StringOf(log, "checkpoint");
   const std::string* key_text = StringOf(log, "verifierKey");
@@ -336,7 +353,7 @@ void CheckLog(const Json& credential, const VerificationInputs& inputs, Report& 
   }
   absl::StatusOr<tlog::NoteVerifierKey> key = tlog::ParseNoteVerifierKey(*key_text);
   if (!key.ok()) return report.Fail(kCheckpoint, Message(key.status()));
-  absl::StatusOr<tlog::Checkpoint> checkpoint = OpenCheckpoint(*note, *key);
+  absl::StatusOr<tlog::Checkpoint> checkpoint = OpenSignedCheckpoint(*note, *key);
   if (!checkpoint.ok()) return report.Fail(kCheckpoint, Message(checkpoint.status()));
   report.report().checkpoint_tree_size = checkpoint->tree_size;
   if (inputs.pinned_log_key.has_value()) {
@@ -368,8 +385,11 @@ void CheckLog(const Json& credential, const VerificationInputs& inputs, Report& 
   if (!inputs.later_checkpoint.has_value()) {
     return report.Unknown(kConsistency, "no later checkpoint given");
   }
+  // The later checkpoint is the verifier's, the same for every transcript
+  // of a batch: worth remembering. The embedded one is the transcript's own.
   absl::StatusOr<tlog::Checkpoint> later =
-      OpenCheckpoint(inputs.later_checkpoint->signed_note, *key);
+      cache != nullptr ? cache->OpenCheckpoint(inputs.later_checkpoint->signed_note, *key)
+                       : OpenSignedCheckpoint(inputs.later_checkpoint->signed_note, *key);
   if (!later.ok()) return report.Fail(kConsistency, "later checkpoint: " + Message(later.status()));
   if (later->tree_size < checkpoint->tree_size) {
     return report.Fail(kConsistency, "the later checkpoint is of a smaller tree");
@@ -381,19 +401,8 @@ void CheckLog(const Json& credential, const VerificationInputs& inputs, Report& 
   report.Pass(kConsistency, absl::StrCat("a prefix of the log at tree size ", later->tree_size));
 }
 
-}  // namespace
-
-absl::string_view CheckOutcomeName(CheckOutcome outcome) {
-  switch (outcome) {
-    case CheckOutcome::kPassed: return "passed";
-    case CheckOutcome::kFailed: return "failed";
-    case CheckOutcome::kUnknown: return "unknown";
-    case CheckOutcome::kSkipped: return "skipped";
-  }
-  return "skipped";
-}
-
-VerificationReport VerifyTranscript(absl::string_view jws, const VerificationInputs& inputs) {
+VerificationReport Verify(absl::string_view jws, const VerificationInputs& inputs,
+                          VerifiedStateCache* cache) {
   Report report;
   VerificationReport& out = report.report();
   out.status = "unknown";
@@ -465,9 +474,92 @@ VerificationReport VerifyTranscript(absl::string_view jws, const VerificationInp
   }
 
   const std::string& issuer_id = (*credential)["issuer"]["id"].get_ref<const std::string&>();
-  CheckStatus(*credential, issuer_id, inputs, report);
-  CheckLog(*credential, inputs, report);
+  CheckStatus(*credential, issuer_id, inputs, cache, report);
+  CheckLog(*credential, inputs, cache, report);
   return std::move(report).Finish();
+}
+
+}  // namespace
+
+absl::string_view CheckOutcomeName(CheckOutcome outcome) {
+  switch (outcome) {
+    case CheckOutcome::kPassed: return "passed";
+    case CheckOutcome::kFailed: return "failed";
+    case CheckOutcome::kUnknown: return "unknown";
+    case CheckOutcome::kSkipped: return "skipped";
+  }
+  return "skipped";
+}
+
+absl::StatusOr<std::shared_ptr<const StatusListCredential>> VerifiedStateCache::StatusList(
+    absl::string_view jws, const std::vector<jose::PublicJwk>& keys,
+    absl::string_view expected_issuer_id) {
+  {
+    absl::MutexLock lock(&mutex_);
+    for (const StatusListEntryInCache& entry : status_lists_) {
+      if (entry.jws != jws || entry.issuer_id != expected_issuer_id) continue;
+      // The same bytes verify the same way under the same key: the key its
+      // kid names now must be the one that verified them.
+      const absl::StatusOr<const jose::PublicJwk*> key = jose::FindKey(keys, entry.kid);
+      if (key.ok() && (*key)->key != nullptr && (*key)->algorithm == entry.algorithm &&
+          EVP_PKEY_eq((*key)->key.get(), entry.key.get()) == 1) {
+        return entry.list;
+      }
+      break;  // another key by that name now: verify again
+    }
+  }
+  absl::StatusOr<StatusListCredential> verified =
+      VerifyStatusListCredential(jws, keys, expected_issuer_id);
+  if (!verified.ok()) return verified.status();  // failures are not kept
+  auto list = std::make_shared<const StatusListCredential>(*std::move(verified));
+  // It verified, so it parses and its kid names a key in `keys`.
+  const absl::StatusOr<jose::ParsedJws> parsed = jose::ParseCompactJws(jws);
+  const absl::StatusOr<const jose::PublicJwk*> key =
+      parsed.ok() ? jose::FindKey(keys, parsed->kid)
+                  : absl::StatusOr<const jose::PublicJwk*>(parsed.status());
+  if (!key.ok() || (*key)->key == nullptr) return list;
+  // A reference of the cache's own, so the key outlives a refreshed key set.
+  EVP_PKEY* const verified_by = (*key)->key.get();
+  if (EVP_PKEY_up_ref(verified_by) != 1) return list;
+  StatusListEntryInCache entry{std::string(jws), std::string(expected_issuer_id), parsed->kid,
+                               (*key)->algorithm, EvpPkeyPtr(verified_by), list};
+  absl::MutexLock lock(&mutex_);
+  std::erase_if(status_lists_, [&](const StatusListEntryInCache& old) {
+    return old.jws == entry.jws && old.issuer_id == entry.issuer_id;
+  });
+  if (status_lists_.size() >= kMaxCachedStatusLists) status_lists_.pop_front();
+  status_lists_.push_back(std::move(entry));
+  return list;
+}
+
+absl::StatusOr<tlog::Checkpoint> VerifiedStateCache::OpenCheckpoint(
+    absl::string_view note, const tlog::NoteVerifierKey& key) {
+  const auto same = [&](const CheckpointEntryInCache& entry) {
+    return entry.note == note && entry.key.name == key.name && entry.key.key_id == key.key_id &&
+           entry.key.public_key == key.public_key;
+  };
+  {
+    absl::MutexLock lock(&mutex_);
+    for (const CheckpointEntryInCache& entry : checkpoints_) {
+      if (same(entry)) return entry.checkpoint;
+    }
+  }
+  absl::StatusOr<tlog::Checkpoint> checkpoint = OpenSignedCheckpoint(note, key);
+  if (!checkpoint.ok()) return checkpoint.status();  // failures are not kept
+  absl::MutexLock lock(&mutex_);
+  std::erase_if(checkpoints_, same);
+  if (checkpoints_.size() >= kMaxCachedCheckpoints) checkpoints_.pop_front();
+  checkpoints_.push_back({std::string(note), key, *checkpoint});
+  return checkpoint;
+}
+
+VerificationReport VerifyTranscript(absl::string_view jws, const VerificationInputs& inputs) {
+  return Verify(jws, inputs, nullptr);
+}
+
+VerificationReport VerifyTranscript(absl::string_view jws, const VerificationInputs& inputs,
+                                    VerifiedStateCache& cache) {
+  return Verify(jws, inputs, &cache);
 }
 
 std::optional<std::string> LogKeyFromJwks(absl::string_view jwks_text) {

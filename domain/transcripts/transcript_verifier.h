@@ -31,14 +31,22 @@
 #ifndef CREDITBANK_DOMAIN_TRANSCRIPTS_TRANSCRIPT_VERIFIER_H_
 #define CREDITBANK_DOMAIN_TRANSCRIPTS_TRANSCRIPT_VERIFIER_H_
 
+#include <cstddef>
 #include <cstdint>
+#include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "domain/jose/jwk.h"
+#include "domain/tlog/checkpoint.h"
+#include "domain/transcripts/status_list.h"
 #include "nlohmann/json.hpp"
 
 namespace creditbank::domain::transcripts {
@@ -89,6 +97,70 @@ struct VerificationReport {
 };
 
 VerificationReport VerifyTranscript(absl::string_view jws, const VerificationInputs& inputs);
+
+// What checking the published state a verifier is given found — the status
+// list credential (a signature, strict JSON, GZIP) and the later checkpoint
+// (an Ed25519 note) — kept, so that a verifier checking many transcripts
+// against the same state (the verification service, a batch of cbverify)
+// does that work once. Entries are keyed by the exact bytes checked and the
+// exact key that checked them: other bytes, or another key under the same
+// kid, are checked in full. Only successes are kept; what depends on the
+// time (a list's validity window) or on the transcript (its entry's bit,
+// the consistency proof) is checked on every call. Nothing the transcript
+// itself carries is kept. Thread-safe.
+class VerifiedStateCache {
+ public:
+  // The bank keeps one status list per 131,072 transcripts, and a verifier
+  // follows one log: a few entries cover any real use. Bounds the memory
+  // (a status list entry keeps its JWS and bits, at most about 1 MiB each).
+  static constexpr size_t kMaxCachedStatusLists = 8;
+  static constexpr size_t kMaxCachedCheckpoints = 8;
+
+  VerifiedStateCache() = default;
+  VerifiedStateCache(const VerifiedStateCache&) = delete;
+  VerifiedStateCache& operator=(const VerifiedStateCache&) = delete;
+
+  // VerifyStatusListCredential(jws, keys, expected_issuer_id), from memory
+  // when these bytes verified for this issuer under the key their kid names
+  // in `keys` (same algorithm, same public key).
+  absl::StatusOr<std::shared_ptr<const StatusListCredential>> StatusList(
+      absl::string_view jws, const std::vector<jose::PublicJwk>& keys,
+      absl::string_view expected_issuer_id);
+
+  // The checkpoint in the signed note `note`, opened with `key`
+  // (tlog::OpenNote, then tlog::ParseCheckpoint of origin key.name), from
+  // memory when these bytes opened with this key before.
+  absl::StatusOr<tlog::Checkpoint> OpenCheckpoint(absl::string_view note,
+                                                  const tlog::NoteVerifierKey& key);
+
+ private:
+  struct StatusListEntryInCache {
+    std::string jws;
+    std::string issuer_id;
+    std::string kid;
+    jose::JwsAlgorithm algorithm;
+    EvpPkeyPtr key;  // a reference to the public key that verified it
+    std::shared_ptr<const StatusListCredential> list;
+  };
+  struct CheckpointEntryInCache {
+    std::string note;
+    tlog::NoteVerifierKey key;
+    tlog::Checkpoint checkpoint;
+  };
+
+  absl::Mutex mutex_;
+  // Oldest first; the oldest goes when a new entry needs room.
+  std::deque<StatusListEntryInCache> status_lists_ ABSL_GUARDED_BY(mutex_);
+  std::deque<CheckpointEntryInCache> checkpoints_ ABSL_GUARDED_BY(mutex_);
+};
+
+// VerifyTranscript, with the published state in `inputs` checked through
+// `cache`: the same report, every check run, for less work per transcript.
+//
+//   VerifiedStateCache cache;  // one per verifier, shared by its threads
+//   for (const std::string& jws : batch) reports.push_back(VerifyTranscript(jws, inputs, cache));
+VerificationReport VerifyTranscript(absl::string_view jws, const VerificationInputs& inputs,
+                                    VerifiedStateCache& cache);
 
 absl::string_view CheckOutcomeName(CheckOutcome outcome);  // "passed", ...
 
