@@ -9,6 +9,9 @@
 //                              a status list signed with the same algorithm
 //                              and a later checkpoint with its consistency
 //                              proof, as an offline verifier is given them;
+//   BM_VerifyTranscriptCached/<alg>  the same through a VerifiedStateCache,
+//                              as a verifier of many transcripts against one
+//                              published state runs it;
 //   BM_RawSign/<alg>, BM_RawVerify/<alg>  Es256Sign/Ed25519Sign and their
 //                              verifies over the transcript's own signing
 //                              input (same bytes, so same hashing work);
@@ -260,6 +263,33 @@ void BM_VerifyTranscript(benchmark::State& state, JwsAlgorithm algorithm) {
 BENCHMARK_CAPTURE(BM_VerifyTranscript, ES256, JwsAlgorithm::kEs256);
 BENCHMARK_CAPTURE(BM_VerifyTranscript, EdDSA, JwsAlgorithm::kEdDsa);
 
+// As a verifier of many transcripts against the same published state does
+// it (the verification service, a cbverify batch): through a
+// VerifiedStateCache, so the status list and the later checkpoint are
+// checked once, not per transcript. Every check still runs and must pass.
+void BM_VerifyTranscriptCached(benchmark::State& state, JwsAlgorithm algorithm) {
+  const Bank* bank = BankOrSkip(state);
+  if (bank == nullptr) return;
+  const Issuer& issuer = bank->For(algorithm);
+  const VerificationInputs inputs = bank->Inputs(issuer);
+  VerifiedStateCache cache;
+  const VerificationReport first = VerifyTranscript(issuer.transcript_jws, inputs, cache);
+  for (const CheckResult& check : first.checks) {
+    if (check.outcome != CheckOutcome::kPassed) {
+      return state.SkipWithError(absl::StrCat("check ", check.name, " ",
+                                              CheckOutcomeName(check.outcome), ": ", check.detail)
+                                     .c_str());
+    }
+  }
+  if (!first.valid) return state.SkipWithError("every check passed, yet the report is not valid");
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(VerifyTranscript(issuer.transcript_jws, inputs, cache));
+  }
+  Count(state, issuer);
+}
+BENCHMARK_CAPTURE(BM_VerifyTranscriptCached, ES256, JwsAlgorithm::kEs256);
+BENCHMARK_CAPTURE(BM_VerifyTranscriptCached, EdDSA, JwsAlgorithm::kEdDsa);
+
 absl::StatusOr<std::string> RawSign(const Issuer& issuer, absl::string_view message) {
   return issuer.algorithm == JwsAlgorithm::kEs256 ? Es256Sign(*issuer.key, message)
                                                   : Ed25519Sign(*issuer.key, message);
@@ -405,6 +435,17 @@ void BM_PartInclusionProofs(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_PartInclusionProofs);
+
+// The credential serialised, as SignTranscript does it (jose::DumpJson,
+// the bytes nlohmann's dump() writes).
+void BM_PartDumpCredential(benchmark::State& state) {
+  const Bank* bank = BankOrSkip(state);
+  if (bank == nullptr) return;
+  const absl::StatusOr<nlohmann::json> credential = TranscriptCredential(bank->content);
+  if (!credential.ok()) return state.SkipWithError(credential.status().ToString().c_str());
+  for (auto _ : state) benchmark::DoNotOptimize(jose::DumpJson(*credential));
+}
+BENCHMARK(BM_PartDumpCredential);
 
 // Issuance without the signature and serialisation: the credential JSON.
 void BM_PartTranscriptCredential(benchmark::State& state) {
