@@ -160,7 +160,7 @@ absl::StatusOr<verification::v1::VerificationReport> VerificationEngine::Verify(
     inputs.later_checkpoint = std::move(later);
   }
   const transcripts::VerificationReport report =
-      transcripts::VerifyTranscript(request.jws(), inputs);
+      transcripts::VerifyTranscript(request.jws(), inputs, verified_state_);
 
   verification::v1::VerificationReport response;
   response.set_valid(report.valid);

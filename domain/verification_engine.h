@@ -27,6 +27,7 @@
 #include "domain/jose/jwk.h"
 #include "domain/log_client.h"
 #include "domain/transcript_publisher.h"
+#include "domain/transcripts/transcript_verifier.h"
 
 namespace creditbank::domain {
 
@@ -67,6 +68,10 @@ class VerificationEngine {
   absl::Mutex mutex_;
   std::shared_ptr<const Keys> keys_ ABSL_GUARDED_BY(mutex_);
   std::map<uint64_t, List> lists_ ABSL_GUARDED_BY(mutex_);
+  // Status lists and later checkpoints already checked (bounded, keyed by
+  // their exact bytes and key, thread-safe): each request then checks only
+  // what its own transcript carries.
+  transcripts::VerifiedStateCache verified_state_;
 };
 
 }  // namespace creditbank::domain
