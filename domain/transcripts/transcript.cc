@@ -39,6 +39,7 @@ absl::StatusOr<Json> AchievementsJson(const TranscriptContent& content) {
   }
   Json achievements = Json::array();
   std::set<uint64_t> seen;
+  int64_t credits_milli = 0;  // at most 200 x kMaxAchievementCreditsMilli: no overflow
   for (size_t i = 0; i < content.achievements.size(); ++i) {
     const TranscriptAchievement& item = content.achievements[i];
     absl::StatusOr<LedgerLeaf> leaf = ParseLedgerLeaf(item.leaf);
@@ -47,6 +48,11 @@ absl::StatusOr<Json> AchievementsJson(const TranscriptContent& content) {
     if (leaf->kind == "reversal") return Refused(i, "is a reversal, not an achievement");
     if (!seen.insert(leaf->entry_id).second) return Refused(i, "repeats an entry");
     if (item.leaf_index != leaf->entry_id - 1) return Refused(i, "leaf index is not entry id - 1");
+    if (leaf->credits_milli < -kMaxAchievementCreditsMilli ||
+        leaf->credits_milli > kMaxAchievementCreditsMilli) {
+      return Refused(i, "credits out of range");
+    }
+    credits_milli += leaf->credits_milli;
     Json achievement = AchievementJson(*leaf, item.institution_name);
     achievement[kLedgerEntryMember] = {
         {"entryId", leaf->entry_id},
@@ -55,6 +61,13 @@ absl::StatusOr<Json> AchievementsJson(const TranscriptContent& content) {
         {"inclusionProof", ProofJson(item.inclusion_proof)},
     };
     achievements.push_back(std::move(achievement));
+  }
+  // Over a programme the achievements are the entries that count: a
+  // progress they do not add up to would be a signed contradiction.
+  if (content.programme.has_value() &&
+      credits_milli != content.programme->earned_milli + content.programme->converted_milli) {
+    return absl::InvalidArgumentError(
+        "the achievements' credits do not add up to the programme's earned + converted credits");
   }
   return achievements;
 }

@@ -35,6 +35,10 @@ inline constexpr absl::string_view kTranscriptJwsType = "vc+jwt";
 // proof into a log of millions of entries (20-odd hashes), 4 KiB once
 // base64url-encoded, so 200 make about 800 KiB.
 inline constexpr size_t kMaxTranscriptAchievements = 200;
+// Credits one achievement may show, in thousandths: far above any entry
+// (the ledger allows 100 credits), and low enough that sums of
+// kMaxTranscriptAchievements of them cannot overflow.
+inline constexpr int64_t kMaxAchievementCreditsMilli = int64_t{1'000'000'000'000};
 // A learner's name as they choose to show it.
 inline constexpr size_t kMaxLearnerNameBytes = 256;
 

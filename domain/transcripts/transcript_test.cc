@@ -4,6 +4,7 @@
 // its own by the one thing it guards.
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/escaping.h"
@@ -162,6 +163,45 @@ TEST_F(TranscriptTest, LearnerMayWithholdTheirName) {
   ASSERT_OK_AND_ASSIGN(const Json credential, TranscriptCredential(content));
   EXPECT_FALSE(credential["credentialSubject"].contains("name"));
   EXPECT_TRUE(VerifyTranscript(Issue(content), Inputs()).valid);
+}
+
+// Over a programme the achievements are the entries that count: their
+// credits must add up to the progress shown, at issue and at verification.
+TEST_F(TranscriptTest, ProgrammeProgressMustAddUpToTheAchievementsShown) {
+  TranscriptContent content = Content({1, 2, 3});  // 3.5 credits each
+  ProgrammeProgress& programme = content.programme.emplace();
+  programme.id = "CQGC-NET-2026";
+  programme.title = "计算机网络技术";
+  programme.institution_code = "4150013588";
+  programme.institution_name = "重庆工程职业技术学院";
+  programme.required_milli = 12'000;
+  programme.earned_milli = 7'000;
+  programme.converted_milli = 3'500;
+  programme.missing_milli = 1'500;
+  programme.categories.push_back({"MAJOR", 7'000, 3'500, 12'000, 1'500});
+  const std::string jws = Issue(content);
+  const VerificationReport report = VerifyTranscript(jws, Inputs());
+  EXPECT_TRUE(report.valid) << ReportToJson(report).dump(1);
+  ASSERT_OK_AND_ASSIGN(const jose::ParsedJws parsed, jose::ParseCompactJws(jws));
+  Json credential = Json::parse(parsed.payload);
+  EXPECT_EQ(credential["credentialSubject"]["programmeProgress"]["earnedCredits"], 7.0);
+  EXPECT_EQ(credential["credentialSubject"]["programmeProgress"]["categories"][0]["minimumCredits"],
+            12.0);
+
+  // A progress the achievements do not add up to: the bank does not sign
+  // it, and a verifier refuses one signed anyway.
+  TranscriptContent wrong = content;
+  wrong.programme->earned_milli = 8'000;
+  EXPECT_THAT(TranscriptCredential(wrong).status(), StatusIs(absl::StatusCode::kInvalidArgument));
+  for (const auto& [member, value] : {std::pair<const char*, Json>{"earnedCredits", 8.0},
+                                      {"convertedCredits", "3.5"},
+                                      {"earnedCredits", 1e300}}) {
+    Json lie = credential;
+    lie["credentialSubject"]["programmeProgress"][member] = value;
+    const VerificationReport refused = VerifyTranscript(SignRaw(lie), Inputs());
+    EXPECT_FALSE(refused.valid);
+    EXPECT_EQ(Check(refused, "credential").outcome, CheckOutcome::kFailed) << member;
+  }
 }
 
 TEST_F(TranscriptTest, EdDsaTranscriptVerifies) {

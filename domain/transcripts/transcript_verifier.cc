@@ -2,7 +2,9 @@
 
 #include <openssl/evp.h>
 
+#include <cmath>
 #include <memory>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -10,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "domain/jose/jws.h"
 #include "domain/jose/strict_json.h"
 #include "domain/tlog/checkpoint.h"
@@ -114,6 +117,52 @@ std::optional<int64_t> ParseDateTime(const std::string& text) {
   return seconds;
 }
 
+// The member `name` of `object`, a JSON number of credits, in thousandths;
+// nullopt when it is missing, not a number, or more than an achievement may
+// show.
+std::optional<int64_t> CreditsMilli(const Json& object, const char* name) {
+  if (!object.is_object()) return std::nullopt;
+  const auto member = object.find(name);
+  if (member == object.end() || !member->is_number()) return std::nullopt;
+  const double milli = member->get<double>() * 1000.0;
+  if (!std::isfinite(milli) ||
+      std::fabs(milli) > static_cast<double>(kMaxAchievementCreditsMilli)) {
+    return std::nullopt;
+  }
+  return std::llround(milli);
+}
+
+// A transcript over a programme shows the entries that count toward it, so
+// their credits add up to its earned + converted credits (docs/transcripts.md
+// §2); the inclusion check then proves each achievement's credits against
+// its leaf. What the programme requires is the bank's statement.
+absl::Status CheckProgrammeProgress(const Json& subject, const Json& achievements) {
+  const auto progress = subject.find("programmeProgress");
+  if (progress == subject.end()) return absl::OkStatus();
+  if (!progress->is_object()) {
+    return absl::InvalidArgumentError("credentialSubject.programmeProgress is not an object");
+  }
+  const std::optional<int64_t> earned = CreditsMilli(*progress, "earnedCredits");
+  const std::optional<int64_t> converted = CreditsMilli(*progress, "convertedCredits");
+  if (!earned.has_value() || !converted.has_value()) {
+    return absl::InvalidArgumentError(
+        "programmeProgress.earnedCredits or convertedCredits is not a number of credits");
+  }
+  int64_t shown = 0;  // at most 200 x kMaxAchievementCreditsMilli: no overflow
+  for (const Json& achievement : achievements) {
+    const std::optional<int64_t> credits = CreditsMilli(achievement, "creditsEarned");
+    if (!credits.has_value()) {
+      return absl::InvalidArgumentError("an achievement of a programme transcript shows no credits");
+    }
+    shown += *credits;
+  }
+  if (shown != *earned + *converted) {
+    return absl::InvalidArgumentError(
+        "the achievements' credits do not add up to programmeProgress's earned + converted");
+  }
+  return absl::OkStatus();
+}
+
 // The credential's shape (docs/transcripts.md §2); the reason it is not a
 // transcript otherwise.
 absl::Status CheckCredentialShape(const Json& credential) {
@@ -146,6 +195,7 @@ absl::Status CheckCredentialShape(const Json& credential) {
     return absl::InvalidArgumentError(absl::StrCat(
         "credentialSubject.achievement is not a list of 1 to ", kMaxTranscriptAchievements));
   }
+  RETURN_IF_ERROR(CheckProgrammeProgress(*subject, *achievements));
   if (Member(credential, kTransparencyLogMember, Json::value_t::object) == nullptr) {
     return absl::InvalidArgumentError("transparencyLog is missing");
   }
