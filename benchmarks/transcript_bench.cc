@@ -239,6 +239,24 @@ void BM_SignTranscript(benchmark::State& state, JwsAlgorithm algorithm) {
 BENCHMARK_CAPTURE(BM_SignTranscript, ES256, JwsAlgorithm::kEs256);
 BENCHMARK_CAPTURE(BM_SignTranscript, EdDSA, JwsAlgorithm::kEdDsa);
 
+// Whether every check of `report` passed; else the benchmark is skipped
+// with the first check that did not.
+bool EveryCheckPassed(benchmark::State& state, const VerificationReport& report) {
+  for (const CheckResult& check : report.checks) {
+    if (check.outcome != CheckOutcome::kPassed) {
+      state.SkipWithError(absl::StrCat("check ", check.name, " ", CheckOutcomeName(check.outcome),
+                                       ": ", check.detail)
+                              .c_str());
+      return false;
+    }
+  }
+  if (!report.valid) {
+    state.SkipWithError("every check passed, yet the report is not valid");
+    return false;
+  }
+  return true;
+}
+
 void BM_VerifyTranscript(benchmark::State& state, JwsAlgorithm algorithm) {
   const Bank* bank = BankOrSkip(state);
   if (bank == nullptr) return;
@@ -246,15 +264,7 @@ void BM_VerifyTranscript(benchmark::State& state, JwsAlgorithm algorithm) {
   const VerificationInputs inputs = bank->Inputs(issuer);
   // Every check must pass (consistency included): timing a verification
   // that stops early would flatter the verifier.
-  const VerificationReport first = VerifyTranscript(issuer.transcript_jws, inputs);
-  for (const CheckResult& check : first.checks) {
-    if (check.outcome != CheckOutcome::kPassed) {
-      return state.SkipWithError(absl::StrCat("check ", check.name, " ",
-                                              CheckOutcomeName(check.outcome), ": ", check.detail)
-                                     .c_str());
-    }
-  }
-  if (!first.valid) return state.SkipWithError("every check passed, yet the report is not valid");
+  if (!EveryCheckPassed(state, VerifyTranscript(issuer.transcript_jws, inputs))) return;
   for (auto _ : state) {
     benchmark::DoNotOptimize(VerifyTranscript(issuer.transcript_jws, inputs));
   }
@@ -273,15 +283,7 @@ void BM_VerifyTranscriptCached(benchmark::State& state, JwsAlgorithm algorithm) 
   const Issuer& issuer = bank->For(algorithm);
   const VerificationInputs inputs = bank->Inputs(issuer);
   VerifiedStateCache cache;
-  const VerificationReport first = VerifyTranscript(issuer.transcript_jws, inputs, cache);
-  for (const CheckResult& check : first.checks) {
-    if (check.outcome != CheckOutcome::kPassed) {
-      return state.SkipWithError(absl::StrCat("check ", check.name, " ",
-                                              CheckOutcomeName(check.outcome), ": ", check.detail)
-                                     .c_str());
-    }
-  }
-  if (!first.valid) return state.SkipWithError("every check passed, yet the report is not valid");
+  if (!EveryCheckPassed(state, VerifyTranscript(issuer.transcript_jws, inputs, cache))) return;
   for (auto _ : state) {
     benchmark::DoNotOptimize(VerifyTranscript(issuer.transcript_jws, inputs, cache));
   }
